@@ -1,7 +1,5 @@
 package org.gner.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,7 +32,9 @@ public final class SharedData {
     /** A path below the shared folder, which must exist. */
     public static Path path(String relative) {
         Path p = root().resolve(relative);
-        assumeTrue(Files.exists(p), () -> "shared file missing: " + p);
+        if (!Files.exists(p)) {
+            throw new IllegalStateException("shared file missing: " + p);
+        }
         return p;
     }
 
