@@ -1,0 +1,37 @@
+package org.gner.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The per-batch decoding state of a {@link GenerativeModel}: encoder output and mask (T5), and
+ * the self-attention KV cache. It owns its arrays; {@link #close()} frees them.
+ */
+public interface DecodeState extends AutoCloseable {
+
+    /** Rows currently decoded (batch size times beams after expansion). */
+    int rows();
+
+    /**
+     * Runs the step that yields the first generated token: T5 feeds {@code decoder_start_token_id},
+     * LLaMA feeds the whole (left-padded) prompt. Returns fp32 logits {@code [rows, vocab]}
+     * attached to {@code out}.
+     */
+    NDArray prefill(NDManager out);
+
+    /**
+     * Feeds {@code tokens} {@code [rows, n]} (int64) after everything seen so far, as one causal
+     * block over the cache, and returns fp32 logits {@code [rows, n, vocab]} attached to the
+     * manager of {@code tokens}. n > 1 is how drafted tokens are verified in one pass.
+     */
+    NDArray forward(NDArray tokens);
+
+    /**
+     * Keeps rows {@code rows} (int64 {@code [newRows]}, indices into the current rows, repeats
+     * allowed) of every cached tensor, in that order: beam expansion and beam reordering.
+     */
+    void selectRows(NDArray rows);
+
+    @Override
+    void close();
+}
