@@ -97,7 +97,7 @@ public final class ConllReader {
         try {
             lines = Files.readAllLines(labelFile, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
-            throw new InputFormatException(source, 0, "not valid UTF-8", e);
+            throw new InputFormatException(source, Utf8Lines.firstInvalidLine(labelFile), "not valid UTF-8", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source, e);
         }
@@ -184,7 +184,7 @@ public final class ConllReader {
                 tags.add(label);
             }
         } catch (CharacterCodingException e) {
-            throw new InputFormatException(source, lineNo + 1, "not valid UTF-8", e);
+            throw new InputFormatException(source, Utf8Lines.firstInvalidLine(splitFile), "not valid UTF-8", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source, e);
         }

@@ -227,7 +227,7 @@ public final class GnerJsonl {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new InputFormatException(source, lineNo + 1, "not valid UTF-8", e);
+            throw new InputFormatException(source, Utf8Lines.firstInvalidLine(jsonl), "not valid UTF-8", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source, e);
         }
