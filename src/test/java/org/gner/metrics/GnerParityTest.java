@@ -93,6 +93,19 @@ class GnerParityTest {
         assertEquals(30, movie.lcsMatches());
     }
 
+    @Test
+    void perLabelCountsAddUpToDatasetTotals() {
+        MetricsAccumulator metrics = score("gner-t5-large-dev100", flanT5);
+        for (DatasetMetrics d : metrics.datasets()) {
+            List<LabelMetrics> labels = metrics.labelMetrics().stream()
+                    .filter(l -> l.dataset().equals(d.dataset())).toList();
+            assertTrue(labels.size() > 1, d.dataset());
+            assertEquals(d.correct(), labels.stream().mapToLong(LabelMetrics::correct).sum());
+            assertEquals(d.predicted(), labels.stream().mapToLong(LabelMetrics::predicted).sum());
+            assertEquals(d.gold(), labels.stream().mapToLong(LabelMetrics::gold).sum());
+        }
+    }
+
     private static MetricsAccumulator score(String run, WordNormalizer normalizer) {
         return new RecordScoring(normalizer)
                 .scoreAll(PredictionJsonl.read(SharedData.path("predictions/" + run + "/predictions.jsonl")));
