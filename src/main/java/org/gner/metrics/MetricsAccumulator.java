@@ -11,6 +11,8 @@ import java.util.Map;
 /**
  * Sums sentence results per dataset in order of first appearance, as GNER's {@code compute_metrics}
  * groups them. Not thread-safe: give each worker its own and {@link #merge} them in input order.
+ * Sentences matched as {@link MatchKind#EMPTY} count in neither {@code subsequenceMatches} nor
+ * {@code lcsMatches} (GNER itself would take its subsequence branch for them).
  */
 public final class MetricsAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -61,7 +61,10 @@ public final class PredictionStructurer {
         return false;
     }
 
-    /** The label matched to each input word, {@code O} for unmatched ones (GNER's LCS branch also maps empty labels to O; after validation none is empty). */
+    /**
+     * The label matched to each input word, {@code O} for unmatched ones. GNER's LCS branch also maps
+     * empty labels to O; after validation none is empty, so doing it in every branch changes nothing.
+     */
     private static List<String> labelsAt(int[] match, List<String> predictedLabels) {
         String[] labels = new String[match.length];
         Arrays.fill(labels, OUTSIDE);
