@@ -1,5 +1,7 @@
 package org.gner.metrics;
 
+import java.util.List;
+
 /**
  * GNER's per-dataset result, plus how many sentences needed the subsequence or the LCS branch of
  * hierarchical matching.
@@ -14,4 +16,14 @@ public record DatasetMetrics(
         double recall,
         double f1,
         long subsequenceMatches,
-        long lcsMatches) {}
+        long lcsMatches) {
+
+    /** GNER's average: the plain mean of the per-dataset F1, summed in dataset order; NaN when empty. */
+    public static double averageF1(List<DatasetMetrics> datasets) {
+        double total = 0;
+        for (DatasetMetrics d : datasets) {
+            total += d.f1();
+        }
+        return total / datasets.size();
+    }
+}

@@ -72,13 +72,7 @@ public final class MetricsAccumulator implements Serializable {
 
     /** Plain mean of the per-dataset F1, summed in dataset order as GNER does; NaN when empty. */
     public double averageF1() {
-        double total = 0;
-        int count = 0;
-        for (DatasetTotals t : datasets.values()) {
-            total += t.counts.prf().f1();
-            count++;
-        }
-        return total / count;
+        return DatasetMetrics.averageF1(datasets());
     }
 
     private static final class DatasetTotals implements Serializable {

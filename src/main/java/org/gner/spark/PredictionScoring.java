@@ -1,0 +1,76 @@
+package org.gner.spark;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.sql.Row;
+import org.gner.data.GnerJsonl;
+import org.gner.data.GnerRecord;
+import org.gner.metrics.SentenceScore;
+import org.gner.metrics.SentenceScorer;
+import org.gner.structure.PredictionStructurer;
+import org.gner.structure.StructuredPrediction;
+import org.gner.structure.WordNormalizer;
+import scala.Tuple2;
+
+/**
+ * Executor side of {@code score}: parses GNER prediction lines, structures each prediction onto its
+ * words and counts entities. A line that cannot be parsed or scored becomes an error row naming its
+ * line; nothing is dropped.
+ */
+final class PredictionScoring implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final SentenceScorer SCORER = new SentenceScorer();
+
+    private final int sourceIndex;
+    private final String source;
+    /** File name registered with {@code SparkContext.addFile}, or null to compare words as they are. */
+    private final String tokenizerFileName;
+
+    PredictionScoring(int sourceIndex, String source, String tokenizerFileName) {
+        this.sourceIndex = sourceIndex;
+        this.source = source;
+        this.tokenizerFileName = tokenizerFileName;
+    }
+
+    Iterator<Row> scorePartition(Iterator<Tuple2<String, Long>> lines) {
+        WordNormalizer normalizer = tokenizerFileName == null
+                ? WordNormalizer.IDENTITY
+                : JvmTokenizers.backTokenizer(Path.of(SparkFiles.get(tokenizerFileName)));
+        PredictionStructurer structurer = new PredictionStructurer(normalizer);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return lines.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Tuple2<String, Long> line = lines.next();
+                return scoreLine(structurer, line._1(), line._2() + 1);
+            }
+        };
+    }
+
+    private Row scoreLine(PredictionStructurer structurer, String text, long lineNumber) {
+        GnerRecord record;
+        try {
+            record = GnerJsonl.parse(text);
+        } catch (RuntimeException e) {
+            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, null, e.getMessage());
+        }
+        if (record.prediction() == null) {
+            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), "record has no 'prediction' field");
+        }
+        try {
+            List<String> words = record.instance().words();
+            StructuredPrediction structured = structurer.structure(words, record.labelList(), record.prediction());
+            SentenceScore score = SCORER.score(words, record.instance().labels(), structured.labels());
+            return ScoredSentenceSchema.scored(sourceIndex, source, lineNumber, record.dataset(), score, structured.matchKind());
+        } catch (RuntimeException e) {
+            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), "cannot score: " + e.getMessage());
+        }
+    }
+}

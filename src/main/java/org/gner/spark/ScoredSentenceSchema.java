@@ -1,0 +1,56 @@
+package org.gner.spark;
+
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+import static org.apache.spark.sql.types.DataTypes.createStructType;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.gner.metrics.LabelCount;
+import org.gner.metrics.SentenceScore;
+import org.gner.structure.MatchKind;
+
+/**
+ * Per-sentence scoring rows, the unit that executors produce and the reducers sum: one row per input
+ * record, with {@code error} set (and no counts) when the record could not be scored.
+ */
+final class ScoredSentenceSchema {
+    static final StructType LABEL_COUNT = createStructType(List.of(
+            createStructField("label", StringType, false),
+            createStructField("correct", IntegerType, false),
+            createStructField("predicted", IntegerType, false),
+            createStructField("gold", IntegerType, false)));
+
+    static final StructType SCHEMA = createStructType(List.of(
+            createStructField("source_index", IntegerType, false),
+            createStructField("source", StringType, false),
+            createStructField("line", LongType, false),
+            createStructField("dataset", StringType, true),
+            createStructField("correct", IntegerType, true),
+            createStructField("predicted", IntegerType, true),
+            createStructField("gold", IntegerType, true),
+            createStructField("match_kind", StringType, true),
+            createStructField("label_counts", createArrayType(LABEL_COUNT, false), true),
+            createStructField("error", StringType, true)));
+
+    private ScoredSentenceSchema() {}
+
+    static Row scored(int sourceIndex, String source, long line, String dataset, SentenceScore score, MatchKind kind) {
+        Row[] labels = new Row[score.perLabel().size()];
+        for (int i = 0; i < labels.length; i++) {
+            LabelCount c = score.perLabel().get(i);
+            labels[i] = RowFactory.create(c.label(), c.correct(), c.predicted(), c.gold());
+        }
+        return RowFactory.create(sourceIndex, source, line, dataset, score.correct(), score.predicted(), score.gold(),
+                kind.name().toLowerCase(java.util.Locale.ROOT), List.of(labels), null);
+    }
+
+    static Row failed(int sourceIndex, String source, long line, String datasetOrNull, String reason) {
+        return RowFactory.create(sourceIndex, source, line, datasetOrNull, null, null, null, null, null, reason);
+    }
+}
