@@ -46,13 +46,18 @@ public final class WeightStore {
             tensors.putAll(SafetensorsFile.open(single).tensors());
         } else if (Files.exists(dir.resolve("pytorch_model.bin"))
                 || Files.exists(dir.resolve("pytorch_model.bin.index.json"))) {
-            throw new IOException(dir + " holds only a pickle checkpoint (pytorch_model.bin). Loading pickle"
-                    + " runs arbitrary code, so gner-spark never does. Convert it once with Python:"
-                    + " AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)");
+            throw new IOException(pickleRefusal(dir));
         } else {
             throw new IOException(dir + ": no " + SINGLE_FILE + " or " + INDEX_FILE);
         }
         return new WeightStore(dir, Collections.unmodifiableMap(tensors));
+    }
+
+    /** Why a pickle-only checkpoint ({@code where}: a folder or hub id) is refused, and how to convert it. */
+    static String pickleRefusal(Object where) {
+        return where + " holds only a pickle checkpoint (pytorch_model.bin). Loading pickle"
+                + " runs arbitrary code, so gner-spark never does. Convert it once with Python:"
+                + " AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)";
     }
 
     /**

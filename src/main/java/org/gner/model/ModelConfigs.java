@@ -1,0 +1,125 @@
+package org.gner.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** Reads the small JSON configs of a HF model folder. */
+public final class ModelConfigs {
+    public static final Set<String> SUPPORTED_TYPES = Set.of("t5", "llama");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelConfigs() {}
+
+    /** {@code model_type} from {@code dir/config.json}: "t5" or "llama". */
+    public static String modelType(Path dir) throws IOException {
+        Path file = Files.isDirectory(dir) ? dir.resolve("config.json") : dir;
+        JsonNode type = readJson(file).get("model_type");
+        if (type == null || !type.isTextual() || type.asText().isBlank()) {
+            throw new IOException(file + ": no model_type");
+        }
+        String value = type.asText();
+        if (!SUPPORTED_TYPES.contains(value)) {
+            throw new IOException(file + ": model_type '" + value + "' is not supported (supported: t5, llama)");
+        }
+        return value;
+    }
+
+    static JsonNode readJson(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " does not exist");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": not a JSON object");
+        }
+        return root;
+    }
+
+    /**
+     * The generation settings a checkpoint ships in {@code generation_config.json}; every field is
+     * absent when the file or the key is.
+     *
+     * @param eosTokenIds one or several ids ({@code eos_token_id} may be an int or a list)
+     */
+    public record GenerationDefaults(
+            OptionalLong decoderStartTokenId,
+            List<Long> eosTokenIds,
+            OptionalLong padTokenId,
+            OptionalInt maxLength,
+            OptionalInt maxNewTokens,
+            OptionalInt numBeams) {
+
+        public static final GenerationDefaults EMPTY = new GenerationDefaults(OptionalLong.empty(), List.of(),
+                OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+
+        public GenerationDefaults {
+            eosTokenIds = List.copyOf(eosTokenIds);
+        }
+
+        public static GenerationDefaults read(Path dir) throws IOException {
+            Path file = Files.isDirectory(dir) ? dir.resolve("generation_config.json") : dir;
+            if (!Files.exists(file)) {
+                return EMPTY;
+            }
+            JsonNode root = readJson(file);
+            return new GenerationDefaults(
+                    optionalLong(root, "decoder_start_token_id", file),
+                    idList(root, "eos_token_id", file),
+                    optionalLong(root, "pad_token_id", file),
+                    optionalInt(root, "max_length", file),
+                    optionalInt(root, "max_new_tokens", file),
+                    optionalInt(root, "num_beams", file));
+        }
+
+        private static OptionalLong optionalLong(JsonNode root, String key, Path file) throws IOException {
+            JsonNode v = root.get(key);
+            if (v == null || v.isNull()) {
+                return OptionalLong.empty();
+            }
+            if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+                throw new IOException(file + ": " + key + " must be an integer, not " + v);
+            }
+            return OptionalLong.of(v.asLong());
+        }
+
+        private static OptionalInt optionalInt(JsonNode root, String key, Path file) throws IOException {
+            JsonNode v = root.get(key);
+            if (v == null || v.isNull()) {
+                return OptionalInt.empty();
+            }
+            if (!v.canConvertToExactIntegral() || !v.canConvertToInt()) {
+                throw new IOException(file + ": " + key + " must be an integer, not " + v);
+            }
+            return OptionalInt.of(v.asInt());
+        }
+
+        private static List<Long> idList(JsonNode root, String key, Path file) throws IOException {
+            JsonNode v = root.get(key);
+            if (v == null || v.isNull()) {
+                return List.of();
+            }
+            List<Long> ids = new ArrayList<>();
+            for (JsonNode item : v.isArray() ? v : JSON.createArrayNode().add(v)) {
+                if (!item.canConvertToExactIntegral() || !item.canConvertToLong()) {
+                    throw new IOException(file + ": " + key + " must be an integer or a list of integers, not " + v);
+                }
+                ids.add(item.asLong());
+            }
+            return ids;
+        }
+    }
+}
