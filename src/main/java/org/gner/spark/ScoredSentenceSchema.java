@@ -47,7 +47,12 @@ final class ScoredSentenceSchema {
             labels[i] = RowFactory.create(c.label(), c.correct(), c.predicted(), c.gold());
         }
         return RowFactory.create(sourceIndex, source, line, dataset, score.correct(), score.predicted(), score.gold(),
-                kind.name().toLowerCase(java.util.Locale.ROOT), List.of(labels), null);
+                kind.name().toLowerCase(java.util.Locale.ROOT), scalaSeq(labels), null);
+    }
+
+    /** Spark's Row encoder takes a Scala Seq for array columns, not a java.util.List. */
+    static scala.collection.immutable.Seq<Object> scalaSeq(Object[] values) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(values)).toList();
     }
 
     static Row failed(int sourceIndex, String source, long line, String datasetOrNull, String reason) {

@@ -1,0 +1,53 @@
+package org.gner.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.gner.spark.MetricsOutput;
+import org.gner.spark.MetricsReport;
+import org.gner.spark.ScoreJob;
+import org.gner.spark.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = {"Score GNER prediction JSONL exactly as GNER's evaluate.py does, as a Spark job.",
+                "Writes metrics/ and label_metrics/ (Parquet), metrics.json and errors/ under --output."})
+final class ScoreCommand implements Callable<Integer> {
+
+    @Option(names = "--predictions", required = true, paramLabel = "<jsonl>",
+            description = "GNER prediction JSONL file, or a folder of them (any Hadoop file system).")
+    String predictions;
+
+    @Option(names = "--tokenizer", paramLabel = "<tokenizer.json|model dir>",
+            description = "The model's tokenizer, for GNER's back-tokenization of gold words. Without it words"
+                    + " are compared as they are.")
+    Path tokenizer;
+
+    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output folder.")
+    String output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output folder.")
+    boolean overwrite;
+
+    @Option(names = "--fail-on-error",
+            description = "Fail on the first malformed record instead of writing it to errors/.")
+    boolean failOnError;
+
+    @Option(names = "--master", paramLabel = "<url>",
+            description = "Spark master; default: the one spark-submit set, else local[*].")
+    String master;
+
+    @Override
+    public Integer call() {
+        SparkSession spark = SparkSessions.create("gner score", master);
+        try {
+            MetricsReport report = ScoreJob.run(spark,
+                    new ScoreJob.Options(predictions, tokenizer, output, overwrite, failOnError));
+            MetricsOutput.printTable(report, System.out);
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+}
