@@ -3,15 +3,11 @@ package org.gner.spark;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.sql.Row;
 import org.gner.data.GnerJsonl;
 import org.gner.data.GnerRecord;
-import org.gner.metrics.SentenceScore;
-import org.gner.metrics.SentenceScorer;
-import org.gner.structure.PredictionStructurer;
-import org.gner.structure.StructuredPrediction;
+import org.gner.metrics.PredictionScorer;
 import org.gner.structure.WordNormalizer;
 import scala.Tuple2;
 
@@ -22,7 +18,6 @@ import scala.Tuple2;
  */
 final class PredictionScoring implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final SentenceScorer SCORER = new SentenceScorer();
 
     private final int sourceIndex;
     private final String source;
@@ -39,7 +34,7 @@ final class PredictionScoring implements Serializable {
         WordNormalizer normalizer = tokenizerFileName == null
                 ? WordNormalizer.IDENTITY
                 : JvmTokenizers.backTokenizer(Path.of(SparkFiles.get(tokenizerFileName)));
-        PredictionStructurer structurer = new PredictionStructurer(normalizer);
+        PredictionScorer scorer = new PredictionScorer(normalizer);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -49,28 +44,24 @@ final class PredictionScoring implements Serializable {
             @Override
             public Row next() {
                 Tuple2<String, Long> line = lines.next();
-                return scoreLine(structurer, line._1(), line._2() + 1);
+                return scoreLine(scorer, line._1(), line._2() + 1);
             }
         };
     }
 
-    private Row scoreLine(PredictionStructurer structurer, String text, long lineNumber) {
+    private Row scoreLine(PredictionScorer scorer, String text, long lineNumber) {
         GnerRecord record;
         try {
             record = GnerJsonl.parse(text);
         } catch (RuntimeException e) {
             return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, null, e.getMessage());
         }
-        if (record.prediction() == null) {
-            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), "record has no 'prediction' field");
-        }
         try {
-            List<String> words = record.instance().words();
-            StructuredPrediction structured = structurer.structure(words, record.labelList(), record.prediction());
-            SentenceScore score = SCORER.score(words, record.instance().labels(), structured.labels());
-            return ScoredSentenceSchema.scored(sourceIndex, source, lineNumber, record.dataset(), score, structured.matchKind());
+            PredictionScorer.ScoredPrediction s = scorer.score(record);
+            return ScoredSentenceSchema.scored(sourceIndex, source, lineNumber, s.dataset(), s.score(),
+                    s.structured().matchKind());
         } catch (RuntimeException e) {
-            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), "cannot score: " + e.getMessage());
+            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), e.getMessage());
         }
     }
 }

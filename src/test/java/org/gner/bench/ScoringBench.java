@@ -2,8 +2,8 @@ package org.gner.bench;
 
 import org.gner.metrics.MetricsAccumulator;
 import org.gner.structure.BackTokenizer;
-import org.gner.testing.PredictionJsonl;
-import org.gner.testing.RecordScoring;
+import org.gner.data.GnerJsonl;
+import org.gner.metrics.PredictionScorer;
 import org.gner.testing.SharedData;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -37,7 +37,7 @@ public final class ScoringBench {
 
         List<String> distinct = new ArrayList<>();
         for (String run : RUNS) {
-            distinct.addAll(PredictionJsonl.lines(SharedData.path("predictions/" + run + "/predictions.jsonl")));
+            distinct.addAll(java.nio.file.Files.readAllLines(SharedData.path("predictions/" + run + "/predictions.jsonl")));
         }
         List<String> lines = new ArrayList<>();
         while (lines.size() < minSentences) {
@@ -48,7 +48,7 @@ public final class ScoringBench {
 
         ExecutorService workers = Executors.newFixedThreadPool(threads);
         try (BackTokenizer tokenizer = BackTokenizer.load(SharedData.flanT5Tokenizer())) {
-            RecordScoring scoring = new RecordScoring(tokenizer);
+            PredictionScorer scoring = new PredictionScorer(tokenizer);
             double best = 0;
             for (int round = 1; round <= rounds; round++) {
                 resetPeaks();
@@ -70,7 +70,7 @@ public final class ScoringBench {
     }
 
     private static MetricsAccumulator scoreInParallel(
-            List<String> lines, RecordScoring scoring, ExecutorService workers, int threads) throws Exception {
+            List<String> lines, PredictionScorer scoring, ExecutorService workers, int threads) throws Exception {
         List<Future<MetricsAccumulator>> parts = new ArrayList<>();
         int chunk = (lines.size() + threads - 1) / threads;
         for (int from = 0; from < lines.size(); from += chunk) {
@@ -78,7 +78,8 @@ public final class ScoringBench {
             parts.add(workers.submit(() -> {
                 MetricsAccumulator accumulator = new MetricsAccumulator();
                 for (String line : slice) {
-                    scoring.add(PredictionJsonl.parse(line), accumulator);
+                    PredictionScorer.ScoredPrediction s = scoring.score(GnerJsonl.parse(line));
+                    accumulator.add(s.dataset(), s.score(), s.structured().matchKind());
                 }
                 return accumulator;
             }));

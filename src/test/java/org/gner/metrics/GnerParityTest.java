@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.gner.structure.BackTokenizer;
 import org.gner.structure.WordNormalizer;
-import org.gner.testing.PredictionJsonl;
-import org.gner.testing.RecordScoring;
+import org.gner.data.GnerJsonl;
 import org.gner.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,8 +106,8 @@ class GnerParityTest {
     }
 
     private static MetricsAccumulator score(String run, WordNormalizer normalizer) {
-        return new RecordScoring(normalizer)
-                .scoreAll(PredictionJsonl.read(SharedData.path("predictions/" + run + "/predictions.jsonl")));
+        return new PredictionScorer(normalizer).scoreAll(
+                GnerJsonl.readAll(SharedData.path("predictions/" + run + "/predictions.jsonl")), new MetricsAccumulator());
     }
 
     private static JsonNode allResults(String run) throws IOException {

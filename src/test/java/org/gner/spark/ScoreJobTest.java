@@ -14,13 +14,10 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gner.data.GnerJsonl;
-import org.gner.data.GnerRecord;
 import org.gner.metrics.DatasetMetrics;
 import org.gner.metrics.MetricsAccumulator;
-import org.gner.metrics.SentenceScorer;
+import org.gner.metrics.PredictionScorer;
 import org.gner.structure.BackTokenizer;
-import org.gner.structure.PredictionStructurer;
-import org.gner.structure.StructuredPrediction;
 import org.gner.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,14 +79,9 @@ class ScoreJobTest {
         MetricsReport report = ScoreJob.run(spark, new ScoreJob.Options(predictions.toString(),
                 SharedData.flanT5Tokenizer(), tmp.resolve("out").toString(), false, false));
 
-        MetricsAccumulator expected = new MetricsAccumulator();
+        MetricsAccumulator expected;
         try (BackTokenizer tokenizer = BackTokenizer.load(SharedData.flanT5Tokenizer())) {
-            PredictionStructurer structurer = new PredictionStructurer(tokenizer);
-            for (GnerRecord r : GnerJsonl.readAll(predictions)) {
-                StructuredPrediction s = structurer.structure(r.instance().words(), r.labelList(), r.prediction());
-                expected.add(r.dataset(), new SentenceScorer().score(r.instance().words(), r.instance().labels(),
-                        s.labels()), s.matchKind());
-            }
+            expected = new PredictionScorer(tokenizer).scoreAll(GnerJsonl.readAll(predictions), new MetricsAccumulator());
         }
         assertEquals(expected.datasets(), report.datasets());
         assertEquals(expected.labelMetrics(), report.labels());
