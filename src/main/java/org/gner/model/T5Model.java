@@ -524,6 +524,7 @@ public final class T5Model implements GenerativeModel {
         private final NDArray[] crossValues; // per layer [rows, heads, S, d_kv]
         private NDArray keyMask; // [rows, 1, 1, S]
         private final NDArray[] cache; // per layer [2 (keys, values), rows, heads, capacity, d_kv]
+        private long[] prompt; // the prompt each row decodes: cross-attention inputs depend only on it
         private int rows;
         private int length;
         private int capacity;
@@ -531,6 +532,8 @@ public final class T5Model implements GenerativeModel {
         T5DecodeState(NDManager manager, List<long[]> prompts) {
             this.manager = manager;
             this.rows = prompts.size();
+            this.prompt = new long[rows];
+            Arrays.setAll(prompt, i -> i);
             int layers = decoder.length;
             crossKeys = new NDArray[layers];
             crossKeysT = new NDArray[layers];
@@ -654,19 +657,34 @@ public final class T5Model implements GenerativeModel {
             }
         }
 
+        /**
+         * Reorders every cached row. Cross-attention keys/values are only copied when some row now
+         * decodes another prompt: beam reorders stay within a prompt's beams, whose copies are equal.
+         */
         @Override
         public void selectRows(NDArray rowIndices) {
-            rows = (int) rowIndices.getShape().get(0);
+            long[] picked = rowIndices.toLongArray();
+            long[] newPrompt = new long[picked.length];
+            for (int r = 0; r < picked.length; r++) {
+                newPrompt[r] = prompt[(int) picked[r]];
+            }
+            boolean samePrompts = Arrays.equals(newPrompt, prompt);
+            rows = picked.length;
+            prompt = newPrompt;
             NDIndex pickRows = new NDIndex("{}", rowIndices);
             NDIndex pickCacheRows = new NDIndex(":, {}", rowIndices);
             for (int i = 0; i < decoder.length; i++) {
-                crossKeysT[i].close();
-                crossKeys[i] = reselect(crossKeys[i], pickRows);
-                crossValues[i] = reselect(crossValues[i], pickRows);
                 cache[i] = reselect(cache[i], pickCacheRows);
+                if (!samePrompts) {
+                    crossKeysT[i].close();
+                    crossKeys[i] = reselect(crossKeys[i], pickRows);
+                    crossValues[i] = reselect(crossValues[i], pickRows);
+                }
             }
-            keyMask = reselect(keyMask, pickRows);
-            transposeCrossKeys();
+            if (!samePrompts) {
+                keyMask = reselect(keyMask, pickRows);
+                transposeCrossKeys();
+            }
         }
 
         private NDArray reselect(NDArray old, NDIndex pick) {
