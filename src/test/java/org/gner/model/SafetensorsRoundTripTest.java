@@ -49,6 +49,22 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void loadedTensorsOwnTheirMemoryInsteadOfAliasingTheMapping() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Path file = dir.resolve(WeightStore.SINGLE_FILE);
+            SafetensorsWriter.write(file, Map.of("w", TensorData.of(m.create(new float[] {1, 2, 3, 4}))), Map.of());
+            WeightStore store = WeightStore.open(dir);
+            NDArray loaded = store.load("w", m, DataType.FLOAT32);
+            // overwrite the tensor's bytes in place: a view of the mapping would see the change
+            TensorInfo info = store.info("w");
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(new byte[(int) info.byteLength()]), info.offset());
+            }
+            assertArrayEquals(new float[] {1, 2, 3, 4}, loaded.toFloatArray());
+        }
+    }
+
+    @Test
     void shardedIndexFindsEveryTensorAndToleratesListedButAbsentNames() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"),
