@@ -27,7 +27,11 @@ final class JobProgress implements AutoCloseable {
         LOCAL_DONE.addAndGet(rows);
     }
 
-    /** Starts reporting in local mode; elsewhere returns a reporter that does nothing. */
+    /**
+     * Starts reporting in local mode; elsewhere returns a reporter that does nothing.
+     *
+     * @param total rows expected, or -1 when unknown
+     */
     static JobProgress start(SparkContext sc, String job, String unit, long total, long intervalMillis) {
         if (!sc.isLocal() || total == 0) {
             return new JobProgress(null);
@@ -44,11 +48,14 @@ final class JobProgress implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long done = Math.min(total, LOCAL_DONE.get() - base);
-                if (done != last && !self[0].stopped) {
+                long done = LOCAL_DONE.get() - base;
+                if (total > 0) {
+                    done = Math.min(total, done);
+                }
+                if (done != last && done > 0 && !self[0].stopped) {
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    err.printf(Locale.ROOT, "gner %s: %d/%d %s (%.1f %s/s)%n", job, done, total, unit,
-                            done / seconds, unit);
+                    String count = total > 0 ? done + "/" + total : Long.toString(done);
+                    err.printf(Locale.ROOT, "gner %s: %s %s (%.1f %s/s)%n", job, count, unit, done / seconds, unit);
                     last = done;
                 }
             }
