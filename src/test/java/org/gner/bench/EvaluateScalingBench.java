@@ -1,0 +1,132 @@
+package org.gner.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+import org.gner.data.ConllReader;
+import org.gner.data.DatasetConfig;
+import org.gner.data.DatasetConfigs;
+import org.gner.generate.DecodingOptions;
+import org.gner.generate.InputLimit;
+import org.gner.generate.TokenBatches;
+import org.gner.model.ModelTokenizer;
+import org.gner.model.TinyT5Checkpoints;
+import org.gner.prompt.GnerExample;
+import org.gner.prompt.GnerExamples;
+import org.gner.prompt.LabelOrder;
+import org.gner.spark.EvaluateJob;
+import org.gner.testing.SharedData;
+
+/**
+ * {@code evaluate} throughput on local[1] versus local[2] (same input, same small random T5, model
+ * already loaded and JIT warm), and the padding waste of the batches with and without length sorting.
+ *
+ * <p>Sentences/s is over the job's whole wall time (reading, generation, Parquet and JSONL writing),
+ * as run.json reports it. Padding waste is padded prompt tokens / real prompt tokens for the batches
+ * the job forms: strided partitions of local[2] (4), default budget 8192 tokens.
+ *
+ * <p>Runs alternate local[1] and local[2] and keep the best of each, and every line shows the machine's
+ * load average: on a shared machine other processes take cores away, which no code can scale past.
+ *
+ * <p>Arguments: [sentencesPerDataset=30] [maxNewTokens=48] [rounds=2].
+ */
+public final class EvaluateScalingBench {
+    private static final List<String> DATASETS = List.of("crossner_ai", "crossner_literature", "crossner_music",
+            "crossner_politics", "crossner_science", "mit-movie", "mit-restaurant");
+
+    private EvaluateScalingBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int perDataset = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int maxNewTokens = args.length > 1 ? Integer.parseInt(args[1]) : 48;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Path work = Files.createTempDirectory("gner-scaling");
+        Path model = TinyT5Checkpoints.write(work.resolve("model"),
+                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 4, 4, 7),
+                TinyT5Checkpoints.Format.F32);
+        Path config = work.resolve("configs.json");
+        StringBuilder json = new StringBuilder("[");
+        for (String d : DATASETS) {
+            json.append(json.length() > 1 ? ", " : "").append("{\"dataset name\": \"").append(d)
+                    .append("\", \"max_num_instances\": ").append(perDataset).append('}');
+        }
+        Files.writeString(config, json.append(']').toString());
+        DecodingOptions decoding = new DecodingOptions(maxNewTokens, 1, DecodingOptions.DEFAULT_BATCH_TOKENS,
+                Integer.MAX_VALUE, 0);
+        System.out.printf(Locale.ROOT, "input: %d datasets x %d sentences, tiny T5 (d_model 64, 4+4 layers),"
+                + " max_new_tokens %d, %d cores%n", DATASETS.size(), perDataset, maxNewTokens,
+                Runtime.getRuntime().availableProcessors());
+
+        run("local[2]", model, config, decoding, work.resolve("warmup"));
+        double one = 0;
+        double two = 0;
+        for (int round = 0; round < rounds; round++) {
+            one = Math.max(one, run("local[1]", model, config, decoding, work.resolve("local1")));
+            two = Math.max(two, run("local[2]", model, config, decoding, work.resolve("local2")));
+        }
+        System.out.printf(Locale.ROOT, "scaling local[2] / local[1] (best of %d each): %.2fx%n", rounds, two / one);
+
+        padding(model, 4);
+        padding(model, 1);
+    }
+
+    private static double run(String master, Path model, Path config, DecodingOptions decoding, Path out)
+            throws Exception {
+        SparkSession spark = SparkSession.builder().master(master).appName("gner-scaling")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        try {
+            EvaluateJob.Result result = EvaluateJob.run(spark, new EvaluateJob.Options(model.toString(),
+                    SharedData.zeroShotDataDir(), config.toString(), "test", out.toString(), true, decoding,
+                    LabelOrder.DEFAULT, "cpu", "fp32"));
+            JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+            double rate = run.at("/timing/sentences_per_second").asDouble();
+            System.out.printf(Locale.ROOT, "%-9s %d sentences in %.1f s: %.2f sentences/s, %.0f output tokens/s"
+                    + " (partitions %d, model loads %s, load average %.1f)%n", master, result.sentences(),
+                    run.at("/timing/wall_seconds").asDouble(), rate,
+                    run.at("/timing/output_tokens_per_second").asDouble(), run.at("/spark/partitions").asInt(),
+                    result.modelLoads(), java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
+            return rate;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Padded / real prompt tokens of the job's batches over {@code partitions} strided partitions. */
+    private static void padding(Path model, int partitions) throws Exception {
+        List<String> prompts = new ArrayList<>();
+        for (DatasetConfig c : DatasetConfigs.parse(String.join(",", DATASETS))) {
+            for (GnerExample e : GnerExamples.from(ConllReader.read(SharedData.zeroShotDataDir(), c.name(), "test"),
+                    LabelOrder.DEFAULT, false)) {
+                prompts.add(e.prompt());
+            }
+        }
+        long real = 0;
+        long sorted = 0;
+        long unsorted = 0;
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(model)) {
+            List<long[]> ids = tokenizer.encodeBatch(prompts);
+            for (int p = 0; p < partitions; p++) {
+                List<Integer> lengths = new ArrayList<>();
+                for (int i = p; i < ids.size(); i += partitions) {
+                    lengths.add(Math.min(InputLimit.T5_DEFAULT_MAX_INPUT_TOKENS, ids.get(i).length));
+                }
+                int[] l = lengths.stream().mapToInt(Integer::intValue).toArray();
+                real += lengths.stream().mapToLong(Integer::longValue).sum();
+                sorted += TokenBatches.paddedTokens(l, TokenBatches.plan(l, DecodingOptions.DEFAULT_BATCH_TOKENS, 1,
+                        Integer.MAX_VALUE, true));
+                unsorted += TokenBatches.paddedTokens(l, TokenBatches.plan(l, DecodingOptions.DEFAULT_BATCH_TOKENS,
+                        1, Integer.MAX_VALUE, false));
+            }
+        }
+        System.out.printf(Locale.ROOT, "padding waste, all %d test sentences of the 7 datasets, %d partition(s),"
+                + " budget %d: length-sorted %.3f, input order %.3f (padded / real prompt tokens)%n", prompts.size(),
+                partitions, DecodingOptions.DEFAULT_BATCH_TOKENS, (double) sorted / real, (double) unsorted / real);
+    }
+}
