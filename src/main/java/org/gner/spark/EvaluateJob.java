@@ -81,6 +81,9 @@ public final class EvaluateJob {
         long truncated = rows == 0 ? 0 : totals.getLong(2);
         long outputTokens = rows == 0 ? 0 : totals.getLong(3);
         long inputTokens = rows == 0 ? 0 : totals.getLong(4);
+        if (rows != sentences.size()) {
+            throw new IllegalStateException(sentences.size() + " sentences in but " + rows + " predictions out");
+        }
         if (rows > 0 && errors == rows) {
             String first = predictions.filter(col("error").isNotNull()).orderBy("order").first().getAs("error");
             throw new IllegalStateException("every sentence failed, the model is unusable; first error: " + first);

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.gner.data.ConllReader;
 import org.gner.data.DatasetConfig;
@@ -80,6 +82,17 @@ public final class EvaluateScalingBench {
         SparkSession spark = SparkSession.builder().master(master).appName("gner-scaling")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        long[] cpuNanos = {0};
+        long[] runMillis = {0};
+        spark.sparkContext().addSparkListener(new SparkListener() {
+            @Override
+            public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskMetrics() != null) {
+                    cpuNanos[0] += end.taskMetrics().executorCpuTime();
+                    runMillis[0] += end.taskMetrics().executorRunTime();
+                }
+            }
+        });
         try {
             EvaluateJob.Result result = EvaluateJob.run(spark, new EvaluateJob.Options(model.toString(),
                     SharedData.zeroShotDataDir(), config.toString(), "test", out.toString(), true, decoding,
@@ -87,11 +100,13 @@ public final class EvaluateScalingBench {
             JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
             double rate = run.at("/timing/sentences_per_second").asDouble();
             System.out.printf(Locale.ROOT, "%-9s %d sentences in %.1f s: %.2f sentences/s, %.0f output tokens/s"
-                    + " (partitions %d, model loads %s, load average %.1f)%n", master, result.sentences(),
+                    + " (partitions %d, model loads %s, load average %.1f)%n"
+                    + "          tasks: %.1f CPU s, %.1f run s (run >> CPU: the tasks waited for a core)%n",
+                    master, result.sentences(),
                     run.at("/timing/wall_seconds").asDouble(), rate,
                     run.at("/timing/output_tokens_per_second").asDouble(), run.at("/spark/partitions").asInt(),
                     result.modelLoads(), java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                            .getSystemLoadAverage());
+                            .getSystemLoadAverage(), cpuNanos[0] / 1e9, runMillis[0] / 1e3);
             return rate;
         } finally {
             spark.stop();

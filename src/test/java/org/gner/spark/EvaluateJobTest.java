@@ -24,6 +24,8 @@ import org.gner.data.GnerJsonl;
 import org.gner.data.GnerRecord;
 import org.gner.generate.DecodingOptions;
 import org.gner.model.ModelCache;
+import org.gner.model.ModelTokenizer;
+import org.gner.model.TinyLlamaCheckpoints;
 import org.gner.model.TinyT5Checkpoints;
 import org.gner.prompt.LabelOrder;
 import org.gner.testing.SharedData;
@@ -155,6 +157,33 @@ class EvaluateJobTest {
         assertEquals(spark.read().parquet(baseline.resolve("predictions").toString()).orderBy("order").collectAsList(),
                 spark.read().parquet(retried.resolve("predictions").toString()).orderBy("order").collectAsList());
         assertEquals(1, ModelCache.loads(model));
+    }
+
+    @Test
+    void llamaPromptsAreWrappedForTheModelAndKeptPlainInTheRecords() throws IOException {
+        Path llama = TinyLlamaCheckpoints.write(tmp.resolve("llama"), TinyLlamaCheckpoints.Spec.gqa(),
+                TinyLlamaCheckpoints.Format.F32);
+        Path llamaConfig = Files.writeString(tmp.resolve("llama-configs.json"),
+                "[{\"dataset name\": \"crossner_science\", \"max_num_instances\": 3}]");
+        Path out = tmp.resolve("llama-out");
+        EvaluateJob.Result result = EvaluateJob.run(spark, new EvaluateJob.Options(llama.toString(),
+                SharedData.zeroShotDataDir(), llamaConfig.toString(), "test", out.toString(), false,
+                new DecodingOptions(6, 1, 4096, Integer.MAX_VALUE, 0), LabelOrder.DEFAULT, "cpu", "fp32"));
+        assertEquals(3, result.sentences());
+        assertEquals(0, result.errors());
+        List<Row> rows = spark.read().parquet(out.resolve("predictions").toString()).collectAsList();
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(llama)) {
+            for (Row r : rows) {
+                List<Integer> ids = r.getList(r.fieldIndex("input_ids"));
+                assertEquals(1, ids.get(0)); // <s>
+                String fed = tokenizer.decode(ids.stream().mapToLong(Integer::longValue).toArray());
+                assertTrue(fed.startsWith("[INST]") && fed.endsWith("[/INST]"), fed);
+                assertTrue(r.<String>getAs("prompt").startsWith("Please analyze"));
+            }
+        }
+        JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+        assertEquals("llama", run.at("/model/type").asText());
+        assertEquals(2048 - 6, run.at("/decoding/max_input_tokens").asInt());
     }
 
     @Test
