@@ -52,9 +52,8 @@ public final class MetricsAccumulator implements Serializable {
     public List<DatasetMetrics> datasets() {
         List<DatasetMetrics> result = new ArrayList<>(datasets.size());
         datasets.forEach((dataset, t) -> {
-            Prf prf = t.counts.prf();
-            result.add(new DatasetMetrics(dataset, t.sentences, t.counts.correct, t.counts.predicted,
-                    t.counts.gold, prf.precision(), prf.recall(), prf.f1(), t.subsequenceMatches, t.lcsMatches));
+            result.add(DatasetMetrics.of(dataset, t.sentences, t.counts.correct, t.counts.predicted,
+                    t.counts.gold, t.subsequenceMatches, t.lcsMatches));
         });
         return result;
     }
@@ -62,11 +61,8 @@ public final class MetricsAccumulator implements Serializable {
     /** Per dataset (in order) and entity type (in order of first appearance within it). */
     public List<LabelMetrics> labelMetrics() {
         List<LabelMetrics> result = new ArrayList<>();
-        datasets.forEach((dataset, t) -> t.perLabel.forEach((label, c) -> {
-            Prf prf = c.prf();
-            result.add(new LabelMetrics(dataset, label, c.correct, c.predicted, c.gold,
-                    prf.precision(), prf.recall(), prf.f1()));
-        }));
+        datasets.forEach((dataset, t) -> t.perLabel.forEach((label, c) ->
+                result.add(LabelMetrics.of(dataset, label, c.correct, c.predicted, c.gold))));
         return result;
     }
 
@@ -98,10 +94,6 @@ public final class MetricsAccumulator implements Serializable {
 
         void add(Counts other) {
             add(other.correct, other.predicted, other.gold);
-        }
-
-        Prf prf() {
-            return Prf.of(correct, predicted, gold);
         }
     }
 }

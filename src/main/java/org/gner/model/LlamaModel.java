@@ -207,12 +207,11 @@ public final class LlamaModel implements GenerativeModel {
         for (int i = 0; i < layers.size(); i++) {
             DecoderLayer layer = layers.get(i);
             try (NDManager scope = step.newSubManager()) {
-                // the layer input and everything computed from it die with the scope
+                // everything computed from the residual stream lands in (and dies with) the scope
                 hidden.attach(scope);
-                NDArray attended = selfAttention(layer, i, rmsNorm(hidden, layer.inputNorm(), config.rmsNormEps()),
-                        cos, sin, mask, cache, past, scope);
-                NDArray residual = hidden.add(attended); // [rows, n, hidden]
-                hidden = residual.add(mlp(layer, rmsNorm(residual, layer.postAttentionNorm(), config.rmsNormEps())));
+                hidden.addi(selfAttention(layer, i, rmsNorm(hidden, layer.inputNorm(), config.rmsNormEps()),
+                        cos, sin, mask, cache, past, scope)); // residual stream [rows, n, hidden]
+                hidden.addi(mlp(layer, rmsNorm(hidden, layer.postAttentionNorm(), config.rmsNormEps())));
                 hidden.attach(step);
             }
         }
@@ -264,7 +263,8 @@ public final class LlamaModel implements GenerativeModel {
         NDArray gateUp = x.matMul(layer.gateUp()); // [rows, n, 2 * intermediate]
         NDArray gate = gateUp.get("..., :{}", inter); // [rows, n, intermediate]
         NDArray up = gateUp.get("..., {}:", inter); // [rows, n, intermediate]
-        return gate.mul(Activation.sigmoid(gate)).mul(up).matMul(layer.down()); // [rows, n, hidden]
+        NDArray activated = Activation.sigmoid(gate).muli(gate).muli(up); // silu(gate) * up
+        return activated.matMul(layer.down()); // [rows, n, hidden]
     }
 
     /** fp32 logits of final hidden states {@code [..., hidden]} -> {@code [..., vocab]}. */

@@ -34,6 +34,10 @@ public final class ModelTokenizer implements AutoCloseable {
         if (System.getProperty("RUST_FLAVOR") == null && System.getenv("RUST_FLAVOR") == null) {
             System.setProperty("RUST_FLAVOR", "cpu");
         }
+        // DJL's telemetry would otherwise probe the EC2 metadata endpoint when not in offline mode.
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
     }
 
     private final HuggingFaceTokenizer tokenizer;
@@ -143,12 +147,20 @@ public final class ModelTokenizer implements AutoCloseable {
         }
     }
 
+    /** Whether decoding applies {@link #cleanUpTokenization}. */
+    public boolean cleansUpTokenizationSpaces() {
+        return cleanUpSpaces;
+    }
+
     private String cleanUp(String text) {
         return cleanUpSpaces ? cleanUpTokenization(text) : text;
     }
 
     /** transformers' PreTrainedTokenizerBase.clean_up_tokenization, replacement for replacement. */
-    static String cleanUpTokenization(String text) {
+    public static String cleanUpTokenization(String text) {
+        if (text.indexOf(' ') < 0) {
+            return text;
+        }
         return text.replace(" .", ".")
                 .replace(" ?", "?")
                 .replace(" !", "!")
@@ -162,10 +174,12 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     private static boolean cleanUpSpaces(Path tokenizerConfig) throws IOException {
+        // Absent means true: the default of the transformers versions GNER ran on (before 4.45).
         if (!Files.isRegularFile(tokenizerConfig)) {
-            return false; // transformers' default when the config does not say
+            return true;
         }
-        return ModelConfigs.readJson(tokenizerConfig).path("clean_up_tokenization_spaces").asBoolean(false);
+        JsonNode flag = ModelConfigs.readJson(tokenizerConfig).get("clean_up_tokenization_spaces");
+        return flag == null || flag.isNull() || flag.asBoolean();
     }
 
     /** token -> id from the model vocabulary (Unigram list or BPE/WordPiece map) and the added tokens. */

@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.gner.metrics.DatasetMetrics;
 import org.gner.metrics.LabelMetrics;
-import org.gner.metrics.Prf;
 
 /**
  * Reduces per-sentence counts (rows of {@link ScoredSentenceSchema} without error) into GNER's
@@ -40,12 +39,8 @@ public record MetricsReport(List<DatasetMetrics> datasets, List<LabelMetrics> la
         List<DatasetMetrics> datasets = new ArrayList<>();
         List<Long> emptyOutputs = new ArrayList<>();
         for (Row r : rows) {
-            long c = r.getLong(2);
-            long p = r.getLong(3);
-            long g = r.getLong(4);
-            Prf prf = Prf.of(c, p, g);
-            datasets.add(new DatasetMetrics(r.getString(0), r.getLong(1), c, p, g,
-                    prf.precision(), prf.recall(), prf.f1(), r.getLong(5), r.getLong(6)));
+            datasets.add(DatasetMetrics.of(r.getString(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4),
+                    r.getLong(5), r.getLong(6)));
             emptyOutputs.add(r.getLong(7));
         }
         return new MetricsReport(datasets, labelTotals(scored), emptyOutputs, errors);
@@ -66,12 +61,7 @@ public record MetricsReport(List<DatasetMetrics> datasets, List<LabelMetrics> la
                 .collectAsList();
         List<LabelMetrics> result = new ArrayList<>();
         for (Row r : rows) {
-            long c = r.getLong(2);
-            long p = r.getLong(3);
-            long g = r.getLong(4);
-            Prf prf = Prf.of(c, p, g);
-            result.add(new LabelMetrics(r.getString(0), r.getString(1), c, p, g,
-                    prf.precision(), prf.recall(), prf.f1()));
+            result.add(LabelMetrics.of(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4)));
         }
         return result;
     }

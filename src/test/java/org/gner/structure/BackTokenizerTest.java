@@ -76,7 +76,7 @@ class BackTokenizerTest {
     @Test
     void cleanUpReplacementsRunInTransformersOrder() {
         assertEquals("a. b? c! d, e'f don't I'm it's we've they're",
-                BackTokenizer.cleanUpTokenization("a . b ? c ! d , e ' f do n't I 'm it 's we 've they 're"));
+                org.gner.model.ModelTokenizer.cleanUpTokenization("a . b ? c ! d , e ' f do n't I 'm it 's we 've they 're"));
     }
 
     @Test
