@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,10 +20,15 @@ import java.util.List;
  * by block 0 of each stack, cross-attention without position bias, gated-gelu or relu FFN, and a
  * tied lm_head scaled by {@code d_model^-0.5}.
  *
- * <p>Speed choices: q|k|v (and cross k|v, and wi_0|wi_1) are fused into one matmul each, weights are
- * laid out {@code [in, out]} once at load, cross-attention keys/values are computed once per batch in
- * {@link #begin}, the self-attention cache is a preallocated buffer written in place, and the position
- * bias of a decoder step is built in Java for the new query rows only.
+ * <p>Load-time rewrites, exact up to float rounding: every layer norm's weight is folded into the
+ * projection that consumes its output ({@code (w * x) W = x (diag(w) W)}), as is the tied-lm_head
+ * scale; q|k|v, cross k|v and wi_0|wi_1 are fused into one matmul each; weights are stored
+ * {@code [in, out]}.
+ *
+ * <p>Decoding: cross-attention keys/values are computed once per batch in {@link #begin}; the
+ * self-attention cache is one preallocated buffer per layer written in place; the position bias of a
+ * step is built in Java for the new query rows only; attention reads keys through a transposed view
+ * (a strided operand MKL handles much faster than a pre-transposed copy).
  *
  * <p>Precision: weights in the requested dtype (fp32, or fp16 where {@code wo} stays fp32 as HF keeps
  * it); the residual stream, the norm statistics, the softmax and the logits are fp32.
@@ -36,27 +41,31 @@ public final class T5Model implements GenerativeModel {
     private final NDManager root;
     private final NDManager weights;
     private final NDArray shared; // [vocab, d_model]
-    private final NDArray lmHead; // [d_model, vocab]
+    private final NDArray lmHead; // [d_model, vocab], decoder final norm (and tied scale) folded in
     private final EncoderBlock[] encoder;
-    private final NDArray encoderFinalNorm; // [d_model]
     private final DecoderBlock[] decoder;
-    private final NDArray decoderFinalNorm; // [d_model]
     private final float[][] encoderBiasTable; // [buckets][heads]
     private final float[][] decoderBiasTable; // [buckets][heads]
+    private final Scalars scalars;
 
-    /** Self-attention with q|k|v fused: {@code qkv [d_model, 3 * inner]}, {@code out [inner, d_model]}. */
+    /** Self-attention: {@code qkv [d_model, 3 * inner]} (norm folded in), {@code out [inner, d_model]}. */
     private record SelfAttention(NDArray qkv, NDArray out) {}
 
-    /** {@code q [d_model, inner]}, {@code kv [d_model, 2 * inner]}, {@code out [inner, d_model]}. */
+    /**
+     * Cross-attention: {@code q [d_model, inner]} (decoder norm folded in), {@code kv [d_model, 2 * inner]}
+     * (encoder final norm folded in), {@code out [inner, d_model]}.
+     */
     private record CrossAttention(NDArray q, NDArray kv, NDArray out) {}
 
-    /** {@code wi [d_model, d_ff]}, or {@code [d_model, 2 * d_ff]} = wi_0|wi_1 when gated; {@code wo [d_ff, d_model]}. */
+    /** {@code wi [d_model, d_ff]}, or {@code [d_model, 2 * d_ff]} = wi_0|wi_1 when gated (norm folded in); {@code wo [d_ff, d_model]}. */
     private record FeedForward(NDArray wi, NDArray wo) {}
 
-    private record EncoderBlock(NDArray selfNorm, SelfAttention self, NDArray ffNorm, FeedForward ff) {}
+    private record EncoderBlock(SelfAttention self, FeedForward ff) {}
 
-    private record DecoderBlock(NDArray selfNorm, SelfAttention self, NDArray crossNorm, CrossAttention cross,
-            NDArray ffNorm, FeedForward ff) {}
+    private record DecoderBlock(SelfAttention self, CrossAttention cross, FeedForward ff) {}
+
+    /** Constants as 0-d arrays, so in-place ops do not allocate a scalar each call. */
+    private record Scalars(NDArray eps, NDArray minusHalf, NDArray geluCubic, NDArray geluLinear) {}
 
     // ---------------------------------------------------------------- loading
 
@@ -91,8 +100,7 @@ public final class T5Model implements GenerativeModel {
         if (!c.tieWordEmbeddings()) {
             store.requireShape("lm_head.weight", c.vocabSize(), d);
         }
-        String[] stacks = {"encoder", "decoder"};
-        for (String stack : stacks) {
+        for (String stack : new String[] {"encoder", "decoder"}) {
             boolean isDecoder = stack.equals("decoder");
             int layers = isDecoder ? c.numDecoderLayers() : c.numLayers();
             store.requireShape(stack + ".block.0.layer.0.SelfAttention.relative_attention_bias.weight",
@@ -134,38 +142,38 @@ public final class T5Model implements GenerativeModel {
         this.weights = root.newSubManager();
         try (NDManager scratch = root.newSubManager()) {
             Loader loader = new Loader(store, scratch);
-            shared = loader.plain("shared.weight", dtype);
-            lmHead = config.tieWordEmbeddings()
-                    ? loader.transposed(dtype, "shared.weight")
-                    : loader.transposed(dtype, "lm_head.weight");
+            shared = loader.keep(store.load("shared.weight", scratch, dtype));
+            double tiedScale = config.tieWordEmbeddings() ? Math.pow(config.dModel(), -0.5) : 1;
+            lmHead = loader.projection(dtype, "decoder.final_layer_norm.weight", tiedScale,
+                    config.tieWordEmbeddings() ? "shared.weight" : "lm_head.weight");
             encoder = new EncoderBlock[config.numLayers()];
             for (int i = 0; i < encoder.length; i++) {
                 String layer = "encoder.block." + i + ".layer.";
                 encoder[i] = new EncoderBlock(
-                        loader.plain(layer + "0.layer_norm.weight", dtype),
-                        loader.selfAttention(layer + "0.SelfAttention."),
-                        loader.plain(layer + "1.layer_norm.weight", dtype),
-                        loader.feedForward(layer + "1.DenseReluDense."));
+                        loader.selfAttention(layer + "0."),
+                        loader.feedForward(layer + "1."));
             }
-            encoderFinalNorm = loader.plain("encoder.final_layer_norm.weight", dtype);
             decoder = new DecoderBlock[config.numDecoderLayers()];
             for (int i = 0; i < decoder.length; i++) {
                 String layer = "decoder.block." + i + ".layer.";
                 String cross = layer + "1.EncDecAttention.";
                 decoder[i] = new DecoderBlock(
-                        loader.plain(layer + "0.layer_norm.weight", dtype),
-                        loader.selfAttention(layer + "0.SelfAttention."),
-                        loader.plain(layer + "1.layer_norm.weight", dtype),
+                        loader.selfAttention(layer + "0."),
                         new CrossAttention(
-                                loader.transposed(dtype, cross + "q.weight"),
-                                loader.transposed(dtype, cross + "k.weight", cross + "v.weight"),
-                                loader.transposed(dtype, cross + "o.weight")),
-                        loader.plain(layer + "2.layer_norm.weight", dtype),
-                        loader.feedForward(layer + "2.DenseReluDense."));
+                                loader.projection(dtype, layer + "1.layer_norm.weight", 1, cross + "q.weight"),
+                                loader.projection(dtype, "encoder.final_layer_norm.weight", 1,
+                                        cross + "k.weight", cross + "v.weight"),
+                                loader.projection(dtype, null, 1, cross + "o.weight")),
+                        loader.feedForward(layer + "2."));
             }
-            decoderFinalNorm = loader.plain("decoder.final_layer_norm.weight", dtype);
             encoderBiasTable = loader.table("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
             decoderBiasTable = loader.table("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
+            double c = Math.sqrt(2 / Math.PI);
+            scalars = new Scalars(
+                    loader.keep(scratch.create((float) config.layerNormEpsilon())),
+                    loader.keep(scratch.create(-0.5f)),
+                    loader.keep(scratch.create((float) (2 * c * 0.044715))),
+                    loader.keep(scratch.create((float) (2 * c))));
         }
         // Any array a forward pass attaches here by mistake would live as long as the model: forbid it.
         weights.cap();
@@ -181,39 +189,47 @@ public final class T5Model implements GenerativeModel {
             this.scratch = scratch;
         }
 
-        NDArray plain(String name, DataType type) {
-            return keep(store.load(name, scratch, type));
-        }
-
-        /** HF Linear weights {@code [out, in]}, concatenated along out and stored {@code [in, sum(out)]}. */
-        NDArray transposed(DataType type, String... names) {
+        /**
+         * HF Linear weights {@code [out, in]}, concatenated along out and stored {@code [in, sum(out)]},
+         * with the preceding layer norm's weight (if any) and {@code scale} folded into the rows.
+         */
+        NDArray projection(DataType type, String normName, double scale, String... names) {
             NDList parts = new NDList();
             for (String name : names) {
-                parts.add(store.load(name, scratch, type));
+                parts.add(store.load(name, scratch, DataType.FLOAT32));
             }
             NDArray fused = names.length == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [out, in]
             Shape shape = fused.getShape();
-            // flatten copies the transposed view into memory laid out [in, out]
-            return keep(fused.transpose().flatten().reshape(shape.get(1), shape.get(0)));
+            NDArray w = fused.transpose().flatten().reshape(shape.get(1), shape.get(0)); // [in, out], contiguous
+            if (normName != null) {
+                w = w.mul(store.load(normName, scratch, DataType.FLOAT32).reshape(-1, 1));
+            }
+            if (scale != 1) {
+                w = w.mul(scale);
+            }
+            return keep(w.toType(type, false));
         }
 
-        SelfAttention selfAttention(String prefix) {
+        SelfAttention selfAttention(String layer) {
+            String prefix = layer + "SelfAttention.";
             return new SelfAttention(
-                    transposed(dtype, prefix + "q.weight", prefix + "k.weight", prefix + "v.weight"),
-                    transposed(dtype, prefix + "o.weight"));
+                    projection(dtype, layer + "layer_norm.weight", 1,
+                            prefix + "q.weight", prefix + "k.weight", prefix + "v.weight"),
+                    projection(dtype, null, 1, prefix + "o.weight"));
         }
 
-        FeedForward feedForward(String prefix) {
+        FeedForward feedForward(String layer) {
+            String prefix = layer + "DenseReluDense.";
+            String norm = layer + "layer_norm.weight";
             NDArray wi = config.isGatedAct()
-                    ? transposed(dtype, prefix + "wi_0.weight", prefix + "wi_1.weight")
-                    : transposed(dtype, prefix + "wi.weight");
+                    ? projection(dtype, norm, 1, prefix + "wi_0.weight", prefix + "wi_1.weight")
+                    : projection(dtype, norm, 1, prefix + "wi.weight");
             // HF keeps wo in fp32 for half-precision T5 (_keep_in_fp32_modules): its inputs overflow fp16.
-            return new FeedForward(wi, transposed(DataType.FLOAT32, prefix + "wo.weight"));
+            return new FeedForward(wi, projection(DataType.FLOAT32, null, 1, prefix + "wo.weight"));
         }
 
         float[][] table(String name) {
-            NDArray t = store.load(name, scratch, DataType.FLOAT32); // [buckets, heads]
-            float[] flat = t.toFloatArray();
+            float[] flat = store.load(name, scratch, DataType.FLOAT32).toFloatArray(); // [buckets, heads]
             int heads = config.numHeads();
             float[][] table = new float[config.relativeAttentionNumBuckets()][heads];
             for (int b = 0; b < table.length; b++) {
@@ -222,7 +238,7 @@ public final class T5Model implements GenerativeModel {
             return table;
         }
 
-        private NDArray keep(NDArray array) {
+        NDArray keep(NDArray array) {
             array.attach(weights);
             return array;
         }
@@ -230,15 +246,18 @@ public final class T5Model implements GenerativeModel {
 
     // ---------------------------------------------------------------- building blocks
 
-    /** T5LayerNorm: RMS norm without mean subtraction, statistics in fp32. {@code x} is fp32. */
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
+    /**
+     * T5LayerNorm without its weight (folded into the next projection): {@code x / sqrt(mean(x^2) + eps)},
+     * statistics in fp32, result in the compute dtype. {@code x} is the fp32 residual stream.
+     */
+    private NDArray normalize(NDArray x) {
         NDArray variance = x.square().mean(new int[] {-1}, true); // [..., 1]
-        NDArray normed = x.mul(variance.addi(config.layerNormEpsilon()).powi(-0.5));
-        return toType(normed, dtype).muli(weight);
+        NDArray normed = x.mul(variance.addi(scalars.eps()).powi(scalars.minusHalf()));
+        return toType(normed, dtype);
     }
 
-    private NDArray feedForward(NDArray x, FeedForward ff) {
-        NDArray hidden = x.matMul(ff.wi()); // [..., d_ff] or [..., 2 * d_ff]
+    private NDArray feedForward(NDArray normed, FeedForward ff) {
+        NDArray hidden = normed.matMul(ff.wi()); // [..., d_ff] or [..., 2 * d_ff]
         if (config.isGatedAct()) {
             int dFf = config.dFf();
             NDArray gate = activate(hidden.get(sliceLast(hidden, 0, dFf)));
@@ -264,16 +283,16 @@ public final class T5Model implements GenerativeModel {
      * HF's gelu_new, {@code 0.5 x (1 + tanh(u))} with {@code u = sqrt(2/pi) (x + 0.044715 x^3)},
      * computed as {@code x * sigmoid(2u)} (the same function) in fewer passes.
      */
-    private static NDArray geluTanh(NDArray x) {
-        double twoC = 2 * Math.sqrt(2 / Math.PI);
-        NDArray u2 = x.square().muli(0.044715 * twoC).addi(twoC).muli(x); // 2u
-        return Activation.sigmoid(u2).muli(x);
+    private NDArray geluTanh(NDArray x) {
+        NDArray twoU = x.square().muli(scalars.geluCubic()).addi(scalars.geluLinear()).muli(x);
+        return Activation.sigmoid(twoU).muli(x);
     }
 
     /**
      * softmax(q k^T + biases) v, merged back over heads. {@code q [rows, heads, n, d_kv]},
-     * {@code keysT [rows, heads, d_kv, T]}, {@code values [rows, heads, T, d_kv]}; each bias broadcasts
-     * to {@code [rows, heads, n, T]}. T5 does not scale scores by 1/sqrt(d_kv). Returns {@code [rows, n, inner]}.
+     * {@code keysT [rows, heads, d_kv, T]} (a transposed view), {@code values [rows, heads, T, d_kv]};
+     * each bias broadcasts to {@code [rows, heads, n, T]}. T5 does not scale scores by 1/sqrt(d_kv).
+     * Returns {@code [rows, n, inner]}.
      */
     private NDArray attend(NDArray q, NDArray keysT, NDArray values, NDArray... biases) {
         NDArray scores = q.matMul(keysT); // [rows, heads, n, T]
@@ -286,12 +305,11 @@ public final class T5Model implements GenerativeModel {
         return context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), config.innerDim());
     }
 
-    /** {@code [rows, n, parts * inner]} -> part {@code index} as {@code [rows, heads, n, d_kv]} (a view). */
-    private NDArray heads(NDArray fused, int parts, int index) {
-        Shape s = fused.getShape();
-        return fused.reshape(s.get(0), s.get(1), parts, config.numHeads(), config.dKv())
-                .get(new NDIndex().addAllDim(2).addIndices(index))
-                .transpose(0, 2, 1, 3);
+    /** Columns {@code [from, to)} of {@code [rows, n, width]} as heads {@code [rows, heads, n, d_kv]} (a view). */
+    private NDArray heads(NDArray x, long from, long to) {
+        Shape s = x.getShape();
+        NDArray part = from == 0 && to == s.get(2) ? x : x.get(sliceLast(x, from, to));
+        return part.reshape(s.get(0), s.get(1), config.numHeads(), config.dKv()).transpose(0, 2, 1, 3);
     }
 
     /** Token embeddings {@code [rows, n, d_model]} in fp32 (the residual stream), owned by {@code manager}. */
@@ -388,42 +406,44 @@ public final class T5Model implements GenerativeModel {
             }
             length = Math.max(length, p.length);
         }
-        long[] ids = new long[prompts.size() * length];
-        float[] mask = new float[prompts.size() * length];
-        java.util.Arrays.fill(ids, config.padTokenId());
+        int batch = prompts.size();
+        long[] ids = new long[batch * length];
+        float[] mask = new float[batch * length];
+        Arrays.fill(ids, config.padTokenId());
         float min = minValue(dtype);
-        for (int b = 0; b < prompts.size(); b++) {
+        for (int b = 0; b < batch; b++) {
             long[] p = prompts.get(b);
             System.arraycopy(p, 0, ids, b * length, p.length);
-            java.util.Arrays.fill(mask, b * length + p.length, (b + 1) * length, min);
+            Arrays.fill(mask, b * length + p.length, (b + 1) * length, min);
         }
-        int batch = prompts.size();
         return new Batch(manager.create(ids, new Shape(batch, length)),
                 toType(manager.create(mask, new Shape(batch, 1, 1, length)), dtype), length);
     }
 
-    /** The encoder stack: returns the final hidden states {@code [batch, S, d_model]} in the compute dtype. */
+    /**
+     * The encoder stack: returns its output normalized, {@code [batch, S, d_model]} in the compute
+     * dtype (the final norm's weight is folded into every cross-attention k|v projection).
+     */
     private NDArray encode(NDManager manager, Batch batch) {
         NDArray h = embed(manager, batch.ids()); // [batch, S, d_model]
         NDArray bias = positionBias(manager, false, 0, batch.length(), batch.length()); // [1, heads, S, S]
+        int inner = config.innerDim();
         for (EncoderBlock block : encoder) {
-            NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv()); // [batch, S, 3 * inner]
-            NDArray keysT = heads(qkv, 3, 1).transpose(0, 1, 3, 2);
-            NDArray attention = attend(heads(qkv, 3, 0), keysT, heads(qkv, 3, 2), bias, batch.keyMask());
+            NDArray qkv = normalize(h).matMul(block.self().qkv()); // [batch, S, 3 * inner]
+            NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
+            NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias,
+                    batch.keyMask());
             h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
-            h.addi(feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+            h.addi(feedForward(normalize(h), block.ff()));
         }
-        return rmsNorm(h, encoderFinalNorm);
+        return normalize(h);
     }
 
     // ---------------------------------------------------------------- decoder
 
-    /** Decoder logits from final hidden states {@code [rows, n, d_model]}: fp32 {@code [rows, n, vocab]}. */
-    private NDArray lmHead(NDArray hidden) {
-        if (config.tieWordEmbeddings()) {
-            hidden = hidden.mul(Math.pow(config.dModel(), -0.5));
-        }
-        return toType(hidden.matMul(lmHead), DataType.FLOAT32);
+    /** Logits from the last decoder hidden states {@code [rows, n, d_model]} (fp32): fp32 {@code [rows, n, vocab]}. */
+    private NDArray logitsOf(NDArray hidden) {
+        return toType(normalize(hidden).matMul(lmHead), DataType.FLOAT32);
     }
 
     @Override
@@ -466,23 +486,25 @@ public final class T5Model implements GenerativeModel {
             }
             System.arraycopy(decoderInputs.get(b), 0, flat, b * tgt, tgt);
         }
+        int inner = config.innerDim();
         try (NDManager tmp = out.newSubManager()) {
             Batch batch = pad(tmp, prompts);
             NDArray encoded = encode(tmp, batch);
             NDArray h = embed(tmp, tmp.create(flat, new Shape(decoderInputs.size(), tgt)));
             NDArray bias = positionBias(tmp, true, 0, tgt, tgt);
             for (DecoderBlock block : decoder) {
-                NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv());
-                NDArray keysT = heads(qkv, 3, 1).transpose(0, 1, 3, 2);
-                NDArray attention = attend(heads(qkv, 3, 0), keysT, heads(qkv, 3, 2), bias);
+                NDArray qkv = normalize(h).matMul(block.self().qkv());
+                NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
+                NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias);
                 h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
                 NDArray kv = encoded.matMul(block.cross().kv());
-                NDArray q = heads(rmsNorm(h, block.crossNorm()).matMul(block.cross().q()), 1, 0);
-                attention = attend(q, heads(kv, 2, 0).transpose(0, 1, 3, 2), heads(kv, 2, 1), batch.keyMask());
+                NDArray q = heads(normalize(h).matMul(block.cross().q()), 0, inner);
+                attention = attend(q, heads(kv, 0, inner).transpose(0, 1, 3, 2), heads(kv, inner, 2 * inner),
+                        batch.keyMask());
                 h.addi(toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
-                h.addi(feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+                h.addi(feedForward(normalize(h), block.ff()));
             }
-            NDArray logits = lmHead(rmsNorm(h, decoderFinalNorm));
+            NDArray logits = logitsOf(h);
             logits.attach(out);
             return logits;
         }
@@ -490,17 +512,18 @@ public final class T5Model implements GenerativeModel {
 
     /**
      * One batch being decoded: cross-attention keys/values and the encoder key mask (fixed), and the
-     * self-attention cache, a buffer per layer whose first {@code length} positions are filled.
+     * self-attention cache, one buffer per layer holding keys and values, whose first {@code length}
+     * positions are filled.
      */
     private final class T5DecodeState implements DecodeState {
         private static final int INITIAL_CAPACITY = 64;
 
         private final NDManager manager;
-        private final NDArray[] crossKeysT; // per layer [rows, heads, d_kv, S]
+        private final NDArray[] crossKeys; // per layer [rows, heads, S, d_kv]
+        private final NDArray[] crossKeysT; // per layer, a view: [rows, heads, d_kv, S]
         private final NDArray[] crossValues; // per layer [rows, heads, S, d_kv]
         private NDArray keyMask; // [rows, 1, 1, S]
-        private final NDArray[] selfKeys; // per layer [rows, heads, capacity, d_kv]
-        private final NDArray[] selfValues; // per layer [rows, heads, capacity, d_kv]
+        private final NDArray[] cache; // per layer [2 (keys, values), rows, heads, capacity, d_kv]
         private int rows;
         private int length;
         private int capacity;
@@ -509,22 +532,22 @@ public final class T5Model implements GenerativeModel {
             this.manager = manager;
             this.rows = prompts.size();
             int layers = decoder.length;
+            crossKeys = new NDArray[layers];
             crossKeysT = new NDArray[layers];
             crossValues = new NDArray[layers];
-            selfKeys = new NDArray[layers];
-            selfValues = new NDArray[layers];
+            cache = new NDArray[layers];
+            int inner = config.innerDim();
             try (NDManager tmp = manager.newSubManager()) {
                 Batch batch = pad(tmp, prompts);
                 NDArray encoded = encode(tmp, batch); // [rows, S, d_model]
                 for (int i = 0; i < layers; i++) {
                     NDArray kv = encoded.matMul(decoder[i].cross().kv()); // [rows, S, 2 * inner]
-                    crossKeysT[i] = keep(heads(kv, 2, 0).transpose(0, 1, 3, 2).flatten()
-                            .reshape(rows, config.numHeads(), config.dKv(), batch.length()));
-                    crossValues[i] = keep(heads(kv, 2, 1).flatten()
-                            .reshape(rows, config.numHeads(), batch.length(), config.dKv()));
+                    crossKeys[i] = keep(contiguous(heads(kv, 0, inner)));
+                    crossValues[i] = keep(contiguous(heads(kv, inner, 2 * inner)));
                 }
                 keyMask = keep(batch.keyMask());
             }
+            transposeCrossKeys();
             allocateCache(INITIAL_CAPACITY);
         }
 
@@ -533,28 +556,35 @@ public final class T5Model implements GenerativeModel {
             return array;
         }
 
+        /** A contiguous copy of a strided view. */
+        private NDArray contiguous(NDArray view) {
+            return view.flatten().reshape(view.getShape());
+        }
+
+        private void transposeCrossKeys() {
+            for (int i = 0; i < crossKeys.length; i++) {
+                crossKeysT[i] = crossKeys[i].transpose(0, 1, 3, 2);
+            }
+        }
+
         private void allocateCache(int newCapacity) {
-            Shape shape = new Shape(rows, config.numHeads(), newCapacity, config.dKv());
-            for (int i = 0; i < selfKeys.length; i++) {
-                selfKeys[i] = grow(selfKeys[i], shape);
-                selfValues[i] = grow(selfValues[i], shape);
+            Shape shape = new Shape(2, rows, config.numHeads(), newCapacity, config.dKv());
+            for (int i = 0; i < cache.length; i++) {
+                NDArray fresh = manager.zeros(shape, dtype);
+                if (cache[i] != null) {
+                    try (NDManager tmp = manager.newSubManager()) {
+                        fresh.set(positions(0, length), cache[i].get(tmp, positions(0, length)));
+                    }
+                    cache[i].close();
+                }
+                cache[i] = fresh;
             }
             capacity = newCapacity;
         }
 
-        private NDArray grow(NDArray old, Shape shape) {
-            NDArray fresh = manager.zeros(shape, dtype);
-            if (old != null) {
-                try (NDManager tmp = manager.newSubManager()) {
-                    fresh.set(positions(0, length), old.get(tmp, positions(0, length)));
-                }
-                old.close();
-            }
-            return fresh;
-        }
-
+        /** Cache positions {@code [from, to)} of both keys and values. */
         private NDIndex positions(int from, int to) {
-            return new NDIndex().addAllDim(2).addSliceDim(from, to);
+            return new NDIndex().addAllDim(3).addSliceDim(from, to);
         }
 
         @Override
@@ -568,7 +598,7 @@ public final class T5Model implements GenerativeModel {
                 throw new IllegalStateException("prefill must be the first step");
             }
             long[] start = new long[rows];
-            java.util.Arrays.fill(start, config.decoderStartTokenId());
+            Arrays.fill(start, config.decoderStartTokenId());
             try (NDManager tmp = out.newSubManager()) {
                 NDArray logits = forward(tmp.create(start, new Shape(rows, 1)));
                 NDArray first = logits.get(new NDIndex().addAllDim().addIndices(0)); // [rows, vocab]
@@ -591,27 +621,33 @@ public final class T5Model implements GenerativeModel {
             if (end > capacity) {
                 allocateCache(Math.max(end, 2 * capacity));
             }
+            int inner = config.innerDim();
+            int heads = config.numHeads();
             NDManager out = tokens.getManager();
             try (NDManager tmp = out.newSubManager()) {
                 NDArray h = embed(tmp, tokens); // [rows, n, d_model]
                 NDArray bias = positionBias(tmp, true, length, n, end); // [1, heads, n, end]
+                NDIndex keysSoFar = new NDIndex().addIndices(0).addAllDim(2).addSliceDim(0, end);
+                NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
                 for (int i = 0; i < decoder.length; i++) {
                     DecoderBlock block = decoder[i];
-                    NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv()); // [rows, n, 3 * inner]
-                    selfKeys[i].set(positions(length, end), heads(qkv, 3, 1));
-                    selfValues[i].set(positions(length, end), heads(qkv, 3, 2));
-                    NDArray keysT = selfKeys[i].get(tmp, positions(0, end)).transpose(0, 1, 3, 2);
-                    NDArray values = selfValues[i].get(tmp, positions(0, end));
-                    NDArray attention = attend(heads(qkv, 3, 0), keysT, values, bias);
+                    NDArray qkv = normalize(h).matMul(block.self().qkv()); // [rows, n, 3 * inner]
+                    NDArray newKv = qkv.get(sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
+                            .reshape(rows, n, 2, heads, config.dKv())
+                            .transpose(2, 0, 3, 1, 4); // [2, rows, heads, n, d_kv]
+                    cache[i].set(positions(length, end), newKv);
+                    NDArray keysT = cache[i].get(tmp, keysSoFar).transpose(0, 1, 3, 2); // [rows, heads, d_kv, end]
+                    NDArray values = cache[i].get(tmp, valuesSoFar); // [rows, heads, end, d_kv]
+                    NDArray attention = attend(heads(qkv, 0, inner), keysT, values, bias);
                     h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
 
-                    NDArray q = heads(rmsNorm(h, block.crossNorm()).matMul(block.cross().q()), 1, 0);
+                    NDArray q = heads(normalize(h).matMul(block.cross().q()), 0, inner);
                     attention = attend(q, crossKeysT[i], crossValues[i], keyMask);
                     h.addi(toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
 
-                    h.addi(feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+                    h.addi(feedForward(normalize(h), block.ff()));
                 }
-                NDArray logits = lmHead(rmsNorm(h, decoderFinalNorm));
+                NDArray logits = logitsOf(h);
                 logits.attach(out);
                 length = end;
                 return logits;
@@ -621,17 +657,20 @@ public final class T5Model implements GenerativeModel {
         @Override
         public void selectRows(NDArray rowIndices) {
             rows = (int) rowIndices.getShape().get(0);
+            NDIndex pickRows = new NDIndex("{}", rowIndices);
+            NDIndex pickCacheRows = new NDIndex(":, {}", rowIndices);
             for (int i = 0; i < decoder.length; i++) {
-                crossKeysT[i] = reselect(crossKeysT[i], rowIndices);
-                crossValues[i] = reselect(crossValues[i], rowIndices);
-                selfKeys[i] = reselect(selfKeys[i], rowIndices);
-                selfValues[i] = reselect(selfValues[i], rowIndices);
+                crossKeysT[i].close();
+                crossKeys[i] = reselect(crossKeys[i], pickRows);
+                crossValues[i] = reselect(crossValues[i], pickRows);
+                cache[i] = reselect(cache[i], pickCacheRows);
             }
-            keyMask = reselect(keyMask, rowIndices);
+            keyMask = reselect(keyMask, pickRows);
+            transposeCrossKeys();
         }
 
-        private NDArray reselect(NDArray old, NDArray rowIndices) {
-            NDArray picked = old.get(manager, new NDIndex("{}", rowIndices));
+        private NDArray reselect(NDArray old, NDIndex pick) {
+            NDArray picked = old.get(manager, pick);
             old.close();
             return picked;
         }
