@@ -26,6 +26,9 @@ source "$ROOT/jobs/spark-java-opts.sh"
 export SPARK_LOCAL_IP=127.0.0.1
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
 export SPARK_SCALA_VERSION=2.13
+# As jobs/gner: keep libtorch's per-step buffers mapped (executors inherit the workers' environment).
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gner-cluster.XXXXXX")"
 DAEMONS=()

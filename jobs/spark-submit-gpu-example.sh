@@ -26,6 +26,8 @@ spark-submit \
   --conf "spark.executorEnv.PYTORCH_LIBRARY_PATH=$LIBTORCH" \
   --conf spark.executorEnv.PYTORCH_VERSION=2.7.1 \
   --conf spark.executorEnv.PYTORCH_FLAVOR=cu128 \
+  --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=33554432 \
+  --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=17179869184 \
   "$APP_JAR" \
   evaluate \
   --model "${MODEL:-dyyyyyyyy/GNER-T5-base}" \
