@@ -1,6 +1,5 @@
 package org.gner.spark;
 
-import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
@@ -9,14 +8,14 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Progress of a generation job on stderr: rows done of the total and rows per second. In local mode
  * the executors are threads of the driver JVM, so they bump a JVM-wide counter after every batch and a
- * driver thread prints it every few seconds; on a cluster Spark's own UI and logs report progress.
+ * driver thread prints it every few seconds, and once more at the end; on a cluster Spark's own UI and
+ * logs report progress.
  */
 final class JobProgress implements AutoCloseable {
     /** Rows finished by tasks of this JVM (only meaningful to the driver in local mode). */
     static final AtomicLong LOCAL_DONE = new AtomicLong();
 
     private final Thread thread;
-    private volatile boolean stopped;
 
     private JobProgress(Thread thread) {
         this.thread = thread;
@@ -36,41 +35,64 @@ final class JobProgress implements AutoCloseable {
         if (!sc.isLocal() || total == 0) {
             return new JobProgress(null);
         }
-        long base = LOCAL_DONE.get();
-        long started = System.nanoTime();
-        PrintStream err = System.err;
-        JobProgress[] self = new JobProgress[1];
+        Reporter reporter = new Reporter(job, unit, total, LOCAL_DONE.get(), System.nanoTime());
         Thread thread = new Thread(() -> {
-            long last = -1;
-            while (!self[0].stopped) {
-                try {
+            try {
+                while (true) {
                     Thread.sleep(intervalMillis);
-                } catch (InterruptedException e) {
-                    return;
+                    reporter.report(false);
                 }
-                long done = LOCAL_DONE.get() - base;
-                if (total > 0) {
-                    done = Math.min(total, done);
-                }
-                if (done != last && done > 0 && !self[0].stopped) {
-                    double seconds = (System.nanoTime() - started) / 1e9;
-                    String count = total > 0 ? done + "/" + total : Long.toString(done);
-                    err.printf(Locale.ROOT, "gner %s: %s %s (%.1f %s/s)%n", job, count, unit, done / seconds, unit);
-                    last = done;
-                }
+            } catch (InterruptedException e) {
+                reporter.report(true);
             }
         }, "gner-progress");
         thread.setDaemon(true);
-        self[0] = new JobProgress(thread);
         thread.start();
-        return self[0];
+        return new JobProgress(thread);
     }
 
+    /** Stops reporting after a final line. */
     @Override
     public void close() {
-        stopped = true;
         if (thread != null) {
             thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Prints a line when the count moved since the previous one, and always the final one. */
+    private static final class Reporter {
+        private final String job;
+        private final String unit;
+        private final long total;
+        private final long base;
+        private final long started;
+        private long printed;
+
+        Reporter(String job, String unit, long total, long base, long started) {
+            this.job = job;
+            this.unit = unit;
+            this.total = total;
+            this.base = base;
+            this.started = started;
+        }
+
+        void report(boolean last) {
+            long done = LOCAL_DONE.get() - base;
+            if (total > 0) {
+                done = Math.min(total, done);
+            }
+            if (done == 0 || (done == printed && !last)) {
+                return;
+            }
+            printed = done;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String count = total > 0 ? done + "/" + total : Long.toString(done);
+            System.err.printf(Locale.ROOT, "gner %s: %s %s (%.1f %s/s)%n", job, count, unit, done / seconds, unit);
         }
     }
 }
