@@ -21,7 +21,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.gner.data.TextSegmenter;
 import org.gner.generate.DecodingOptions;
 import org.gner.generate.InputLimit;
 import org.gner.model.CheckpointInfo;
@@ -124,9 +123,5 @@ public final class AnnotateJob {
         } finally {
             input.unpersist(false);
         }
-    }
-
-    public static int defaultMaxWords() {
-        return TextSegmenter.DEFAULT_MAX_WORDS;
     }
 }
