@@ -74,28 +74,21 @@ public final class EvaluateJob {
         }
 
         Dataset<Row> predictions = spark.read().schema(PredictionSchema.SCHEMA).parquet(out.child("predictions"));
-        Row totals = predictions.agg(count(lit(1)), sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
-                sum(when(col("truncated"), 1L).otherwise(0L)), sum("output_tokens"), sum("input_tokens")).first();
-        long rows = totals.getLong(0);
-        long errors = rows == 0 ? 0 : totals.getLong(1);
-        long truncated = rows == 0 ? 0 : totals.getLong(2);
-        long outputTokens = rows == 0 ? 0 : totals.getLong(3);
-        long inputTokens = rows == 0 ? 0 : totals.getLong(4);
-        if (rows != sentences.size()) {
-            throw new IllegalStateException(sentences.size() + " sentences in but " + rows + " predictions out");
+        Totals totals = Totals.of(predictions);
+        if (totals.rows() != sentences.size()) {
+            throw new IllegalStateException(sentences.size() + " sentences in but " + totals.rows() + " predictions out");
         }
-        if (rows > 0 && errors == rows) {
+        if (totals.rows() > 0 && totals.errors() == totals.rows()) {
             String first = predictions.filter(col("error").isNotNull()).orderBy("order").first().getAs("error");
             throw new IllegalStateException("every sentence failed, the model is unusable; first error: " + first);
         }
         Dataset<Row> scored = predictions.filter(col("error").isNull())
                 .select(lit(0).as("source_index"), col("order").as("line"), col("dataset"), col("correct"),
                         col("predicted"), col("gold"), col("match_kind"), col("label_counts"));
-        MetricsReport report = MetricsReport.reduce(scored, errors);
+        MetricsReport report = MetricsReport.reduce(scored, totals.errors());
         MetricsOutput.write(spark, report, out);
         JsonlExport.write(predictions, out, "predictions.jsonl");
 
-        Map<String, Integer> modelLoads = RunReport.modelLoads(loads.value());
         RunReport run = new RunReport("evaluate")
                 .model(o.model(), checkpoint, o.device(), o.dtype())
                 .decoding(o.decoding(), maxInput)
@@ -106,10 +99,21 @@ public final class EvaluateJob {
                 .put("split", o.split())
                 .put("label_order", o.labelOrder().toString())
                 .put("seed", o.labelOrder().seed());
-        run.root().put("sentences", rows).put("errors", errors).put("truncated", truncated)
-                .put("input_tokens", inputTokens).put("output_tokens", outputTokens);
-        run.timing(started, rows, rows, outputTokens).write(out);
-        return new Result(report, rows, errors, truncated, modelLoads);
+        run.root().put("sentences", totals.rows()).put("errors", totals.errors()).put("truncated", totals.truncated())
+                .put("input_tokens", totals.inputTokens()).put("output_tokens", totals.outputTokens());
+        run.timing(started, totals.rows(), totals.rows(), totals.outputTokens()).write(out);
+        return new Result(report, totals.rows(), totals.errors(), totals.truncated(),
+                RunReport.modelLoads(loads.value()));
+    }
+
+    /** What {@code predictions/} holds, summed in one pass. */
+    private record Totals(long rows, long errors, long truncated, long inputTokens, long outputTokens) {
+        static Totals of(Dataset<Row> predictions) {
+            Row r = predictions.agg(count(lit(1)), sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
+                    sum(when(col("truncated"), 1L).otherwise(0L)), sum("input_tokens"), sum("output_tokens")).first();
+            return r.getLong(0) == 0 ? new Totals(0, 0, 0, 0, 0)
+                    : new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+        }
     }
 
     static CheckpointInfo inspect(String model) {
