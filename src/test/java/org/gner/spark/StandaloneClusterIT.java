@@ -12,27 +12,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.gner.model.TinyT5Checkpoints;
 import org.gner.testing.SharedData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code jobs/cluster-test.sh}: a standalone master and two workers on 127.0.0.1, evaluate
- * submitted with the application jar, one model load per executor JVM. It needs that jar, so it runs
- * only when {@code target/gner-spark-*-app.jar} exists and is newer than the compiled classes (after
- * {@code mvn package}; a plain {@code mvn test} on a fresh checkout skips it). About 1.5 minutes.
+ * submitted with the application jar, one model load per executor JVM. An integration test: Maven's
+ * failsafe runs it in {@code mvn verify}, after {@code package} has built the application jar.
+ * About 1.5 minutes.
  */
 @Tag("cluster")
-class StandaloneClusterTest {
+class StandaloneClusterIT {
 
     @TempDir
     Path tmp;
 
     @Test
     void evaluateOnTwoWorkersLoadsTheModelOncePerExecutor() throws Exception {
-        Optional<Path> appJar = freshAppJar();
-        Assumptions.assumeTrue(appJar.isPresent(), "no up-to-date app jar: run mvn package first");
+        assertTrue(freshAppJar().isPresent(), "no up-to-date target/gner-spark-*-app.jar: run mvn verify");
         Path model = TinyT5Checkpoints.write(tmp.resolve("model"), TinyT5Checkpoints.Spec.flan(1),
                 TinyT5Checkpoints.Format.F32);
         Path log = tmp.resolve("cluster-test.log");
