@@ -20,6 +20,14 @@ public interface GenerativeModel extends AutoCloseable {
      */
     DecodeState begin(NDManager scope, List<long[]> promptIds);
 
+    /**
+     * A fresh manager on the model's device for one {@link #begin} call and its steps; the caller
+     * closes it. The default suits CPU models; a model on another device overrides it.
+     */
+    default NDManager newScope() {
+        return NDManager.newBaseManager();
+    }
+
     @Override
     void close();
 }

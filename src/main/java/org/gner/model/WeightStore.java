@@ -132,9 +132,9 @@ public final class WeightStore {
         }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray mapped = scratch.create(bytes, new Shape(info.shape()), stored);
-            // DJL 0.36's PyTorch toType(sameType, copy=true) returns an alias of the mapping, which
-            // the GC later unmaps under the weights; duplicate() is a real copy.
-            NDArray owned = stored == target ? mapped.duplicate() : mapped.toType(target, true);
+            // DJL's toType(sameType, copy=true) returns an alias of the mapped bytes, which dangles once
+            // the mapping is garbage-collected: duplicate() is the copy that really happens.
+            NDArray owned = stored == target ? mapped.duplicate() : mapped.toType(target, false);
             owned.attach(manager);
             owned.setName(name);
             return owned;

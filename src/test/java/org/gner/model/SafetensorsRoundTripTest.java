@@ -127,6 +127,22 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void loadedTensorsOwnTheirMemoryRatherThanAliasingTheMappedFile() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Path file = dir.resolve(WeightStore.SINGLE_FILE);
+            SafetensorsWriter.write(file, Map.of("w", TensorData.of(m.create(new float[] {1, 2, 3}))), Map.of());
+            WeightStore store = WeightStore.open(dir);
+            NDArray loaded = store.load("w", m, DataType.FLOAT32);
+            TensorInfo info = store.info("w");
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(0, 42f),
+                        info.offset());
+            }
+            assertArrayEquals(new float[] {1, 2, 3}, loaded.toFloatArray());
+        }
+    }
+
+    @Test
     void truncatedFileIsRejected() throws IOException {
         Path bad = dir.resolve("bad.safetensors");
         Files.write(bad, new byte[] {100, 0, 0, 0, 0, 0, 0, 0, '{'});
