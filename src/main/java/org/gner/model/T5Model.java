@@ -1,5 +1,6 @@
 package org.gner.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,7 +13,10 @@ import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * T5 (v1.0, v1.1, Flan-T5, GNER-T5) running on DJL's PyTorch engine, with the semantics of HF's
@@ -27,6 +31,12 @@ import java.util.List;
  *
  * <p>Precision: weights in the requested dtype (fp32, or fp16 where {@code wo} stays fp32 as HF keeps
  * it); the residual stream, the norm statistics, the softmax and the logits are fp32.
+ *
+ * <p>Training ({@link #loadForTraining}): the same forward code, fp32, with every weight a leaf that
+ * requires a gradient, out-of-place arithmetic where autograd needs the overwritten operand, the
+ * position bias gathered from the bias tables as arrays, and a tied lm_head read from {@code shared}.
+ * The optimiser updates the fused {@code [in, out]} arrays directly (AdamW is element-wise, so this is
+ * the same update as on HF's tensors); {@link #checkpointTensors} splits them back into HF's names.
  */
 public final class T5Model implements GenerativeModel {
 
@@ -43,6 +53,17 @@ public final class T5Model implements GenerativeModel {
     private final NDArray decoderFinalNorm; // [d_model]
     private final float[][] encoderBiasTable; // [buckets][heads]
     private final float[][] decoderBiasTable; // [buckets][heads]
+    private final boolean trainable;
+    private final NDArray encoderBiasWeights; // [buckets, heads], training only
+    private final NDArray decoderBiasWeights; // [buckets, heads], training only
+    /** Every weight array by model name, with the HF tensors it holds (several when fused). */
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+
+    /**
+     * One weight array. {@code transposed}: HF Linear weights {@code [out, in]} concatenated along out
+     * and stored {@code [in, sum(out)]}; otherwise stored as HF stores it.
+     */
+    private record Parameter(List<String> hfNames, boolean transposed, NDArray array) {}
 
     /** Self-attention with q|k|v fused: {@code qkv [d_model, 3 * inner]}, {@code out [inner, d_model]}. */
     private record SelfAttention(NDArray qkv, NDArray out) {}
@@ -66,6 +87,15 @@ public final class T5Model implements GenerativeModel {
      * bf16 files are widened to the requested dtype.
      */
     public static T5Model load(Path dir, RuntimeOptions options) throws IOException {
+        return load(dir, options, false);
+    }
+
+    /** Loads a checkpoint in fp32 with every weight requiring a gradient (see the class comment). */
+    public static T5Model loadForTraining(Path dir, Device device) throws IOException {
+        return load(dir, new RuntimeOptions(device, DataType.FLOAT32), true);
+    }
+
+    private static T5Model load(Path dir, RuntimeOptions options, boolean trainable) throws IOException {
         T5Config config = T5Config.read(dir.resolve("config.json"));
         WeightStore store = WeightStore.open(dir);
         checkShapes(store, config);
@@ -76,7 +106,7 @@ public final class T5Model implements GenerativeModel {
         }
         NDManager root = NDManager.newBaseManager(options.device());
         try {
-            return new T5Model(config, store, dtype, root);
+            return new T5Model(config, store, dtype, root, trainable);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -125,8 +155,9 @@ public final class T5Model implements GenerativeModel {
         }
     }
 
-    private T5Model(T5Config config, WeightStore store, DataType dtype, NDManager root) {
+    private T5Model(T5Config config, WeightStore store, DataType dtype, NDManager root, boolean trainable) {
         this.config = config;
+        this.trainable = trainable;
         this.dtype = dtype;
         this.root = root;
         this.spec = new ModelSpec("t5", true, config.vocabSize(), config.eosTokenId(), config.padTokenId(),
@@ -135,8 +166,9 @@ public final class T5Model implements GenerativeModel {
         try (NDManager scratch = root.newSubManager()) {
             Loader loader = new Loader(store, scratch);
             shared = loader.plain("shared.weight", dtype);
+            // A trainable tied head must be shared itself, so it is read through a transpose at use.
             lmHead = config.tieWordEmbeddings()
-                    ? loader.transposed(dtype, "shared.weight")
+                    ? (trainable ? null : loader.transposed(dtype, "shared.weight"))
                     : loader.transposed(dtype, "lm_head.weight");
             encoder = new EncoderBlock[config.numLayers()];
             for (int i = 0; i < encoder.length; i++) {
@@ -166,9 +198,20 @@ public final class T5Model implements GenerativeModel {
             decoderFinalNorm = loader.plain("decoder.final_layer_norm.weight", dtype);
             encoderBiasTable = loader.table("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
             decoderBiasTable = loader.table("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
+            encoderBiasWeights = trainable
+                    ? loader.plain("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", dtype)
+                    : null;
+            decoderBiasWeights = trainable
+                    ? loader.plain("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", dtype)
+                    : null;
         }
-        // Any array a forward pass attaches here by mistake would live as long as the model: forbid it.
-        weights.cap();
+        if (trainable) {
+            // Not capped: DJL attaches each getGradient() handle to the weight's own manager.
+            parameters.values().forEach(p -> p.array().setRequiresGradient(true));
+        } else {
+            // Any array a forward pass attaches here by mistake would live as long as the model: forbid it.
+            weights.cap();
+        }
     }
 
     /** Reads checkpoint tensors into the model's layout; temporaries stay in {@code scratch}. */
@@ -182,7 +225,7 @@ public final class T5Model implements GenerativeModel {
         }
 
         NDArray plain(String name, DataType type) {
-            return keep(store.load(name, scratch, type));
+            return keep(store.load(name, scratch, type), false, name);
         }
 
         /** HF Linear weights {@code [out, in]}, concatenated along out and stored {@code [in, sum(out)]}. */
@@ -194,7 +237,7 @@ public final class T5Model implements GenerativeModel {
             NDArray fused = names.length == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [out, in]
             Shape shape = fused.getShape();
             // flatten copies the transposed view into memory laid out [in, out]
-            return keep(fused.transpose().flatten().reshape(shape.get(1), shape.get(0)));
+            return keep(fused.transpose().flatten().reshape(shape.get(1), shape.get(0)), true, names);
         }
 
         SelfAttention selfAttention(String prefix) {
@@ -222,10 +265,45 @@ public final class T5Model implements GenerativeModel {
             return table;
         }
 
-        private NDArray keep(NDArray array) {
+        private NDArray keep(NDArray array, boolean transposed, String... hfNames) {
             array.attach(weights);
+            String name = hfNames.length == 1 ? hfNames[0] : String.join("|", hfNames);
+            parameters.put(name, new Parameter(List.of(hfNames), transposed, array));
             return array;
         }
+    }
+
+    // ---------------------------------------------------------------- training access
+
+    /**
+     * The weight arrays in the model's own layout, by name (an HF tensor name, or {@code a|b|c} for a
+     * fused one), in load order. In training mode they are the leaves the optimiser updates in place.
+     */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> out.put(name, p.array()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The weights under HF's names and layouts ({@code [out, in]} Linear weights, fused arrays split),
+     * as new arrays in {@code out}: what {@code model.safetensors} holds. The tied head is not repeated.
+     */
+    public Map<String, NDArray> checkpointTensors(NDManager out) {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Parameter p : parameters.values()) {
+            if (p.transposed() && config.tieWordEmbeddings() && p.hfNames().equals(List.of("shared.weight"))) {
+                continue; // the inference copy of the tied head
+            }
+            NDArray hf = p.transposed() ? p.array().transpose() : p.array(); // [sum(out), in] or as stored
+            NDList parts = p.hfNames().size() == 1 ? new NDList(hf) : hf.split(p.hfNames().size(), 0);
+            for (int i = 0; i < parts.size(); i++) {
+                NDArray copy = parts.get(i).duplicate(); // contiguous, owned by out
+                copy.attach(out);
+                tensors.put(p.hfNames().get(i), copy);
+            }
+        }
+        return tensors;
     }
 
     // ---------------------------------------------------------------- building blocks
@@ -233,8 +311,10 @@ public final class T5Model implements GenerativeModel {
     /** T5LayerNorm: RMS norm without mean subtraction, statistics in fp32. {@code x} is fp32. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray variance = x.square().mean(new int[] {-1}, true); // [..., 1]
-        NDArray normed = x.mul(variance.addi(config.layerNormEpsilon()).powi(-0.5));
-        return toType(normed, dtype).muli(weight);
+        NDArray shifted = variance.addi(config.layerNormEpsilon());
+        // pow's gradient needs its input, so training keeps it
+        NDArray normed = x.mul(trainable ? shifted.pow(-0.5) : shifted.powi(-0.5));
+        return multiply(toType(normed, dtype), weight);
     }
 
     private NDArray feedForward(NDArray x, FeedForward ff) {
@@ -242,7 +322,7 @@ public final class T5Model implements GenerativeModel {
         if (config.isGatedAct()) {
             int dFf = config.dFf();
             NDArray gate = activate(hidden.get(sliceLast(hidden, 0, dFf)));
-            hidden = gate.muli(hidden.get(sliceLast(hidden, dFf, 2 * dFf)));
+            hidden = multiply(gate, hidden.get(sliceLast(hidden, dFf, 2 * dFf)));
         } else {
             hidden = activate(hidden);
         }
@@ -264,10 +344,23 @@ public final class T5Model implements GenerativeModel {
      * HF's gelu_new, {@code 0.5 x (1 + tanh(u))} with {@code u = sqrt(2/pi) (x + 0.044715 x^3)},
      * computed as {@code x * sigmoid(2u)} (the same function) in fewer passes.
      */
-    private static NDArray geluTanh(NDArray x) {
+    private NDArray geluTanh(NDArray x) {
         double twoC = 2 * Math.sqrt(2 / Math.PI);
-        NDArray u2 = x.square().muli(0.044715 * twoC).addi(twoC).muli(x); // 2u
-        return Activation.sigmoid(u2).muli(x);
+        NDArray u2 = multiply(x.square().muli(0.044715 * twoC).addi(twoC), x); // 2u
+        return multiply(Activation.sigmoid(u2), x);
+    }
+
+    /**
+     * {@code a * b}, in place into {@code a} when not training. Autograd needs {@code a} as it was
+     * for {@code b}'s gradient (and a sigmoid needs its own output), so training makes a new array.
+     */
+    private NDArray multiply(NDArray a, NDArray b) {
+        return trainable ? a.mul(b) : a.muli(b);
+    }
+
+    /** The residual update {@code h + x}: in place when not training (the norms saved {@code h} for backward). */
+    private NDArray residual(NDArray h, NDArray x) {
+        return trainable ? h.add(x) : h.addi(x);
     }
 
     /**
@@ -345,6 +438,9 @@ public final class T5Model implements GenerativeModel {
      * Masked keys get the dtype's minimum added, as HF's causal mask does.
      */
     private NDArray positionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries, int keys) {
+        if (trainable) {
+            return trainablePositionBias(manager, isDecoder, firstQuery, queries, keys);
+        }
         float[][] table = isDecoder ? decoderBiasTable : encoderBiasTable;
         int heads = config.numHeads();
         float min = minValue(dtype);
@@ -365,6 +461,27 @@ public final class T5Model implements GenerativeModel {
             }
         }
         return toType(manager.create(bias, new Shape(1, heads, queries, keys)), dtype);
+    }
+
+    /** {@link #positionBias} gathered from the bias weights, so the tables receive gradients (fp32). */
+    private NDArray trainablePositionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries,
+            int keys) {
+        long[] buckets = new long[queries * keys];
+        float[] mask = new float[queries * keys];
+        for (int i = 0; i < queries; i++) {
+            int query = firstQuery + i;
+            for (int j = 0; j < keys; j++) {
+                buckets[i * keys + j] = relativePositionBucket(j - query, !isDecoder,
+                        config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
+                mask[i * keys + j] = isDecoder && j > query ? minValue(dtype) : 0;
+            }
+        }
+        NDArray table = isDecoder ? decoderBiasWeights : encoderBiasWeights; // [buckets, heads]
+        NDArray ids = manager.create(buckets, new Shape(queries * keys));
+        NDArray values = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        values.attach(manager); // [queries * keys, heads]
+        NDArray bias = values.transpose().reshape(1, config.numHeads(), queries, keys);
+        return bias.add(manager.create(mask, new Shape(1, 1, queries, keys))); // [1, heads, queries, keys]
     }
 
     /** HF's {@code torch.finfo(dtype).min}, the additive mask value. */
@@ -410,8 +527,8 @@ public final class T5Model implements GenerativeModel {
             NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv()); // [batch, S, 3 * inner]
             NDArray keysT = heads(qkv, 3, 1).transpose(0, 1, 3, 2);
             NDArray attention = attend(heads(qkv, 3, 0), keysT, heads(qkv, 3, 2), bias, batch.keyMask());
-            h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
-            h.addi(feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+            h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+            h = residual(h, feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
         }
         return rmsNorm(h, encoderFinalNorm);
     }
@@ -423,7 +540,8 @@ public final class T5Model implements GenerativeModel {
         if (config.tieWordEmbeddings()) {
             hidden = hidden.mul(Math.pow(config.dModel(), -0.5));
         }
-        return toType(hidden.matMul(lmHead), DataType.FLOAT32);
+        NDArray head = lmHead != null ? lmHead : shared.transpose(); // [d_model, vocab]
+        return toType(hidden.matMul(head), DataType.FLOAT32);
     }
 
     @Override
@@ -453,7 +571,7 @@ public final class T5Model implements GenerativeModel {
     }
 
     /**
-     * Uncached teacher-forced logits, for tests: every prompt encoded, every decoder input row fed
+     * Uncached teacher-forced logits (the training forward; also the tests' reference): every prompt encoded, every decoder input row fed
      * at once with full causal self-attention recomputed from scratch. Returns fp32
      * {@code [batch, tgt, vocab]} attached to {@code out}.
      */
@@ -475,12 +593,12 @@ public final class T5Model implements GenerativeModel {
                 NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv());
                 NDArray keysT = heads(qkv, 3, 1).transpose(0, 1, 3, 2);
                 NDArray attention = attend(heads(qkv, 3, 0), keysT, heads(qkv, 3, 2), bias);
-                h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+                h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
                 NDArray kv = encoded.matMul(block.cross().kv());
                 NDArray q = heads(rmsNorm(h, block.crossNorm()).matMul(block.cross().q()), 1, 0);
                 attention = attend(q, heads(kv, 2, 0).transpose(0, 1, 3, 2), heads(kv, 2, 1), batch.keyMask());
-                h.addi(toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
-                h.addi(feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+                h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
+                h = residual(h, feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
             }
             NDArray logits = lmHead(rmsNorm(h, decoderFinalNorm));
             logits.attach(out);
@@ -603,13 +721,13 @@ public final class T5Model implements GenerativeModel {
                     NDArray keysT = selfKeys[i].get(tmp, positions(0, end)).transpose(0, 1, 3, 2);
                     NDArray values = selfValues[i].get(tmp, positions(0, end));
                     NDArray attention = attend(heads(qkv, 3, 0), keysT, values, bias);
-                    h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+                    h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
 
                     NDArray q = heads(rmsNorm(h, block.crossNorm()).matMul(block.cross().q()), 1, 0);
                     attention = attend(q, crossKeysT[i], crossValues[i], keyMask);
-                    h.addi(toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
+                    h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
 
-                    h.addi(feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+                    h = residual(h, feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
                 }
                 NDArray logits = lmHead(rmsNorm(h, decoderFinalNorm));
                 logits.attach(out);
