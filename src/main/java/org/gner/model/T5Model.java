@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,19 +24,27 @@ import java.util.Map;
  * by block 0 of each stack, cross-attention without position bias, gated-gelu or relu FFN, and a
  * tied lm_head scaled by {@code d_model^-0.5}.
  *
- * <p>Speed choices: q|k|v (and cross k|v, and wi_0|wi_1) are fused into one matmul each, weights are
- * laid out {@code [in, out]} once at load, cross-attention keys/values are computed once per batch in
- * {@link #begin}, the self-attention cache is a preallocated buffer written in place, and the position
- * bias of a decoder step is built in Java for the new query rows only.
+ * <p>Load-time rewrites, exact up to float rounding: every layer norm's weight is folded into the
+ * projection that consumes its output ({@code (w * x) W = x (diag(w) W)}), as is the tied-lm_head
+ * scale; q|k|v, cross k|v and wi_0|wi_1 are fused into one matmul each; weights are stored
+ * {@code [in, out]} (wo excepted), the layout MKL streams fastest for one-row decoding.
+ *
+ * <p>Decoding: cross-attention keys/values are computed once per batch in {@link #begin}; the
+ * self-attention cache is one preallocated buffer per layer written in place; the position bias of a
+ * step is built in Java for the new query rows only; attention reads keys through a transposed view
+ * (a strided operand MKL handles much faster than a pre-transposed copy).
  *
  * <p>Precision: weights in the requested dtype (fp32, or fp16 where {@code wo} stays fp32 as HF keeps
  * it); the residual stream, the norm statistics, the softmax and the logits are fp32.
  *
  * <p>Training ({@link #loadForTraining}): the same forward code, fp32, with every weight a leaf that
- * requires a gradient, out-of-place arithmetic where autograd needs the overwritten operand, the
- * position bias gathered from the bias tables as arrays, and a tied lm_head read from {@code shared}.
- * The optimiser updates the fused {@code [in, out]} arrays directly (AdamW is element-wise, so this is
- * the same update as on HF's tensors); {@link #checkpointTensors} splits them back into HF's names.
+ * requires a gradient. Folded weights are not HF's trainable tensors, so a training model skips the
+ * folding: it keeps the layer norms' weights and applies them (and the tied-lm_head scale) in the
+ * forward, reads the tied lm_head from {@code shared} at use, and gathers the position bias from the
+ * bias tables as arrays. Arithmetic is out of place where autograd needs the overwritten operand. The
+ * optimiser updates the fused {@code [in, out]} arrays directly (AdamW is element-wise, so this is the
+ * same update as on HF's tensors); {@link #checkpointTensors} splits and transposes them back into
+ * HF's names.
  */
 public final class T5Model implements GenerativeModel {
 
@@ -46,38 +54,59 @@ public final class T5Model implements GenerativeModel {
     private final NDManager root;
     private final NDManager weights;
     private final NDArray shared; // [vocab, d_model]
-    private final NDArray lmHead; // [d_model, vocab]
+    /** {@code [d_model, vocab]}: decoder final norm (and tied scale) folded in; null when training a tied head. */
+    private final NDArray lmHead;
     private final EncoderBlock[] encoder;
-    private final NDArray encoderFinalNorm; // [d_model]
     private final DecoderBlock[] decoder;
-    private final NDArray decoderFinalNorm; // [d_model]
     private final float[][] encoderBiasTable; // [buckets][heads]
     private final float[][] decoderBiasTable; // [buckets][heads]
+    private final Scalars scalars;
+    /**
+     * Training mode: norm weights and the tied scale are not folded (the fields below and each block's
+     * norm weights are set only then), and every weight is a trainable leaf.
+     */
     private final boolean trainable;
+    private final NDArray encoderFinalNorm; // [d_model], training only (else folded into cross k|v)
+    private final NDArray decoderFinalNorm; // [d_model], training only (else folded into lm_head)
     private final NDArray encoderBiasWeights; // [buckets, heads], training only
     private final NDArray decoderBiasWeights; // [buckets, heads], training only
-    /** Every weight array by model name, with the HF tensors it holds (several when fused). */
+    /** Training only: every trainable array by model name, with the HF tensors it holds. */
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
 
     /**
-     * One weight array. {@code transposed}: HF Linear weights {@code [out, in]} concatenated along out
+     * One trainable array. {@code transposed}: HF Linear weights {@code [out, in]} concatenated along out
      * and stored {@code [in, sum(out)]}; otherwise stored as HF stores it.
      */
     private record Parameter(List<String> hfNames, boolean transposed, NDArray array) {}
 
-    /** Self-attention with q|k|v fused: {@code qkv [d_model, 3 * inner]}, {@code out [inner, d_model]}. */
-    private record SelfAttention(NDArray qkv, NDArray out) {}
+    /*
+     * In every block record, {@code norm} is the preceding layer norm's weight {@code [d_model]} when
+     * training, and null when it is folded into the projection after it (inference).
+     */
 
-    /** {@code q [d_model, inner]}, {@code kv [d_model, 2 * inner]}, {@code out [inner, d_model]}. */
-    private record CrossAttention(NDArray q, NDArray kv, NDArray out) {}
+    /** Self-attention: {@code qkv [d_model, 3 * inner]} (norm folded in), {@code out [inner, d_model]}. */
+    private record SelfAttention(NDArray norm, NDArray qkv, NDArray out) {}
 
-    /** {@code wi [d_model, d_ff]}, or {@code [d_model, 2 * d_ff]} = wi_0|wi_1 when gated; {@code wo [d_ff, d_model]}. */
-    private record FeedForward(NDArray wi, NDArray wo) {}
+    /**
+     * Cross-attention: {@code q [d_model, inner]} (decoder norm folded in), {@code kv [d_model, 2 * inner]}
+     * (encoder final norm folded in), {@code out [inner, d_model]}.
+     */
+    private record CrossAttention(NDArray norm, NDArray q, NDArray kv, NDArray out) {}
 
-    private record EncoderBlock(NDArray selfNorm, SelfAttention self, NDArray ffNorm, FeedForward ff) {}
+    /**
+     * {@code wi [d_model, d_ff]}, or {@code [d_model, 2 * d_ff]} = wi_0|wi_1 when gated (norm folded in);
+     * {@code wo [d_model, d_ff]} as the checkpoint stores it, and {@code woT [d_ff, d_model]} a transposed
+     * view of it made at load (inference reads wo through it; training makes the view at use, so
+     * autograd sees it).
+     */
+    private record FeedForward(NDArray norm, NDArray wi, NDArray wo, NDArray woT) {}
 
-    private record DecoderBlock(NDArray selfNorm, SelfAttention self, NDArray crossNorm, CrossAttention cross,
-            NDArray ffNorm, FeedForward ff) {}
+    private record EncoderBlock(SelfAttention self, FeedForward ff) {}
+
+    private record DecoderBlock(SelfAttention self, CrossAttention cross, FeedForward ff) {}
+
+    /** Constants as 0-d arrays, so in-place ops do not allocate a scalar each call. */
+    private record Scalars(NDArray eps, NDArray minusHalf, NDArray geluCubic, NDArray geluLinear) {}
 
     // ---------------------------------------------------------------- loading
 
@@ -90,7 +119,10 @@ public final class T5Model implements GenerativeModel {
         return load(dir, options, false);
     }
 
-    /** Loads a checkpoint in fp32 with every weight requiring a gradient (see the class comment). */
+    /**
+     * Loads a checkpoint for training: fp32, norms not folded, every weight a leaf requiring a gradient
+     * (see the class comment). The same forward runs; {@link #parameters} are the optimiser's arrays.
+     */
     public static T5Model loadForTraining(Path dir, Device device) throws IOException {
         return load(dir, new RuntimeOptions(device, DataType.FLOAT32), true);
     }
@@ -121,8 +153,7 @@ public final class T5Model implements GenerativeModel {
         if (!c.tieWordEmbeddings()) {
             store.requireShape("lm_head.weight", c.vocabSize(), d);
         }
-        String[] stacks = {"encoder", "decoder"};
-        for (String stack : stacks) {
+        for (String stack : new String[] {"encoder", "decoder"}) {
             boolean isDecoder = stack.equals("decoder");
             int layers = isDecoder ? c.numDecoderLayers() : c.numLayers();
             store.requireShape(stack + ".block.0.layer.0.SelfAttention.relative_attention_bias.weight",
@@ -165,45 +196,49 @@ public final class T5Model implements GenerativeModel {
         this.weights = root.newSubManager();
         try (NDManager scratch = root.newSubManager()) {
             Loader loader = new Loader(store, scratch);
-            shared = loader.plain("shared.weight", dtype);
+            shared = loader.plain("shared.weight");
+            double tiedScale = config.tieWordEmbeddings() ? Math.pow(config.dModel(), -0.5) : 1;
             // A trainable tied head must be shared itself, so it is read through a transpose at use.
-            lmHead = config.tieWordEmbeddings()
-                    ? (trainable ? null : loader.transposed(dtype, "shared.weight"))
-                    : loader.transposed(dtype, "lm_head.weight");
+            lmHead = trainable && config.tieWordEmbeddings() ? null
+                    : loader.projection(dtype, "decoder.final_layer_norm.weight", tiedScale,
+                            config.tieWordEmbeddings() ? "shared.weight" : "lm_head.weight");
             encoder = new EncoderBlock[config.numLayers()];
             for (int i = 0; i < encoder.length; i++) {
                 String layer = "encoder.block." + i + ".layer.";
                 encoder[i] = new EncoderBlock(
-                        loader.plain(layer + "0.layer_norm.weight", dtype),
-                        loader.selfAttention(layer + "0.SelfAttention."),
-                        loader.plain(layer + "1.layer_norm.weight", dtype),
-                        loader.feedForward(layer + "1.DenseReluDense."));
+                        loader.selfAttention(layer + "0."),
+                        loader.feedForward(layer + "1."));
             }
-            encoderFinalNorm = loader.plain("encoder.final_layer_norm.weight", dtype);
             decoder = new DecoderBlock[config.numDecoderLayers()];
             for (int i = 0; i < decoder.length; i++) {
                 String layer = "decoder.block." + i + ".layer.";
                 String cross = layer + "1.EncDecAttention.";
                 decoder[i] = new DecoderBlock(
-                        loader.plain(layer + "0.layer_norm.weight", dtype),
-                        loader.selfAttention(layer + "0.SelfAttention."),
-                        loader.plain(layer + "1.layer_norm.weight", dtype),
+                        loader.selfAttention(layer + "0."),
                         new CrossAttention(
-                                loader.transposed(dtype, cross + "q.weight"),
-                                loader.transposed(dtype, cross + "k.weight", cross + "v.weight"),
-                                loader.transposed(dtype, cross + "o.weight")),
-                        loader.plain(layer + "2.layer_norm.weight", dtype),
-                        loader.feedForward(layer + "2.DenseReluDense."));
+                                loader.norm(layer + "1.layer_norm.weight"),
+                                loader.projection(dtype, layer + "1.layer_norm.weight", 1, cross + "q.weight"),
+                                loader.projection(dtype, "encoder.final_layer_norm.weight", 1,
+                                        cross + "k.weight", cross + "v.weight"),
+                                loader.projection(dtype, null, 1, cross + "o.weight")),
+                        loader.feedForward(layer + "2."));
             }
-            decoderFinalNorm = loader.plain("decoder.final_layer_norm.weight", dtype);
+            encoderFinalNorm = loader.norm("encoder.final_layer_norm.weight");
+            decoderFinalNorm = loader.norm("decoder.final_layer_norm.weight");
             encoderBiasTable = loader.table("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
             decoderBiasTable = loader.table("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
             encoderBiasWeights = trainable
-                    ? loader.plain("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", dtype)
+                    ? loader.plain("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight")
                     : null;
             decoderBiasWeights = trainable
-                    ? loader.plain("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", dtype)
+                    ? loader.plain("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight")
                     : null;
+            double c = Math.sqrt(2 / Math.PI);
+            scalars = new Scalars(
+                    loader.keep(scratch.create((float) config.layerNormEpsilon())),
+                    loader.keep(scratch.create(-0.5f)),
+                    loader.keep(scratch.create((float) (2 * c * 0.044715))),
+                    loader.keep(scratch.create((float) (2 * c))));
         }
         if (trainable) {
             // Not capped: DJL attaches each getGradient() handle to the weight's own manager.
@@ -224,39 +259,67 @@ public final class T5Model implements GenerativeModel {
             this.scratch = scratch;
         }
 
-        NDArray plain(String name, DataType type) {
-            return keep(store.load(name, scratch, type), false, name);
-        }
-
-        /** HF Linear weights {@code [out, in]}, concatenated along out and stored {@code [in, sum(out)]}. */
-        NDArray transposed(DataType type, String... names) {
+        /**
+         * HF Linear weights {@code [out, in]}, concatenated along out and stored {@code [in, sum(out)]},
+         * with the preceding layer norm's weight (if any) and {@code scale} folded into the rows, except
+         * when training: then neither is folded (the forward applies them) and the array is a parameter.
+         */
+        NDArray projection(DataType type, String normName, double scale, String... names) {
             NDList parts = new NDList();
             for (String name : names) {
-                parts.add(store.load(name, scratch, type));
+                parts.add(store.load(name, scratch, DataType.FLOAT32));
             }
             NDArray fused = names.length == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [out, in]
             Shape shape = fused.getShape();
-            // flatten copies the transposed view into memory laid out [in, out]
-            return keep(fused.transpose().flatten().reshape(shape.get(1), shape.get(0)), true, names);
+            NDArray w = fused.transpose().flatten().reshape(shape.get(1), shape.get(0)); // [in, out], contiguous
+            if (trainable) {
+                return parameter(w, true, names); // fp32
+            }
+            if (normName != null) {
+                w = w.mul(store.load(normName, scratch, DataType.FLOAT32).reshape(-1, 1));
+            }
+            if (scale != 1) {
+                w = w.mul(scale);
+            }
+            return keep(w.toType(type, false));
         }
 
-        SelfAttention selfAttention(String prefix) {
+        SelfAttention selfAttention(String layer) {
+            String prefix = layer + "SelfAttention.";
             return new SelfAttention(
-                    transposed(dtype, prefix + "q.weight", prefix + "k.weight", prefix + "v.weight"),
-                    transposed(dtype, prefix + "o.weight"));
+                    norm(layer + "layer_norm.weight"),
+                    projection(dtype, layer + "layer_norm.weight", 1,
+                            prefix + "q.weight", prefix + "k.weight", prefix + "v.weight"),
+                    projection(dtype, null, 1, prefix + "o.weight"));
         }
 
-        FeedForward feedForward(String prefix) {
+        FeedForward feedForward(String layer) {
+            String prefix = layer + "DenseReluDense.";
+            String norm = layer + "layer_norm.weight";
             NDArray wi = config.isGatedAct()
-                    ? transposed(dtype, prefix + "wi_0.weight", prefix + "wi_1.weight")
-                    : transposed(dtype, prefix + "wi.weight");
+                    ? projection(dtype, norm, 1, prefix + "wi_0.weight", prefix + "wi_1.weight")
+                    : projection(dtype, norm, 1, prefix + "wi.weight");
             // HF keeps wo in fp32 for half-precision T5 (_keep_in_fp32_modules): its inputs overflow fp16.
-            return new FeedForward(wi, transposed(DataType.FLOAT32, prefix + "wo.weight"));
+            // wo stays [out, in] as stored, read through a transposed view: MKL runs this shape faster
+            // that way at every batch size (measured), unlike the wider projections.
+            NDArray wo = store.load(prefix + "wo.weight", scratch, DataType.FLOAT32);
+            wo = trainable ? parameter(wo, false, prefix + "wo.weight") : keep(wo);
+            return new FeedForward(norm(norm), wi, wo, keep(wo.transpose()));
+        }
+
+        /** A weight stored as the checkpoint stores it, in the compute dtype; a parameter when training. */
+        NDArray plain(String name) {
+            NDArray array = store.load(name, scratch, dtype);
+            return trainable ? parameter(array, false, name) : keep(array);
+        }
+
+        /** A layer norm's weight when training; null otherwise (it is folded into a projection). */
+        NDArray norm(String name) {
+            return trainable ? plain(name) : null;
         }
 
         float[][] table(String name) {
-            NDArray t = store.load(name, scratch, DataType.FLOAT32); // [buckets, heads]
-            float[] flat = t.toFloatArray();
+            float[] flat = store.load(name, scratch, DataType.FLOAT32).toFloatArray(); // [buckets, heads]
             int heads = config.numHeads();
             float[][] table = new float[config.relativeAttentionNumBuckets()][heads];
             for (int b = 0; b < table.length; b++) {
@@ -265,10 +328,15 @@ public final class T5Model implements GenerativeModel {
             return table;
         }
 
-        private NDArray keep(NDArray array, boolean transposed, String... hfNames) {
+        NDArray keep(NDArray array) {
             array.attach(weights);
-            String name = hfNames.length == 1 ? hfNames[0] : String.join("|", hfNames);
-            parameters.put(name, new Parameter(List.of(hfNames), transposed, array));
+            return array;
+        }
+
+        /** Keeps a trainable array, registered under its HF tensor names. */
+        private NDArray parameter(NDArray array, boolean transposed, String... hfNames) {
+            keep(array);
+            parameters.put(String.join("|", hfNames), new Parameter(List.of(hfNames), transposed, array));
             return array;
         }
     }
@@ -276,49 +344,97 @@ public final class T5Model implements GenerativeModel {
     // ---------------------------------------------------------------- training access
 
     /**
-     * The weight arrays in the model's own layout, by name (an HF tensor name, or {@code a|b|c} for a
-     * fused one), in load order. In training mode they are the leaves the optimiser updates in place.
+     * Training mode only: the trainable arrays in the model's own layout, by name (an HF tensor name,
+     * or {@code a|b|c} for a fused one), in load order. They are the leaves the optimiser updates in
+     * place.
      */
     public Map<String, NDArray> parameters() {
+        requireTrainable();
         Map<String, NDArray> out = new LinkedHashMap<>();
         parameters.forEach((name, p) -> out.put(name, p.array()));
         return Collections.unmodifiableMap(out);
     }
 
     /**
-     * The weights under HF's names and layouts ({@code [out, in]} Linear weights, fused arrays split),
-     * as new arrays in {@code out}: what {@code model.safetensors} holds. The tied head is not repeated.
+     * Training mode only: the weights under HF's names and layouts ({@code [out, in]} Linear weights,
+     * fused arrays split, layer norm weights as they are), as new arrays in {@code out}: what
+     * {@code model.safetensors} holds. A tied head is not written ({@code shared.weight} is it).
      */
     public Map<String, NDArray> checkpointTensors(NDManager out) {
+        requireTrainable();
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (Parameter p : parameters.values()) {
-            if (p.transposed() && config.tieWordEmbeddings() && p.hfNames().equals(List.of("shared.weight"))) {
-                continue; // the inference copy of the tied head
-            }
-            NDArray hf = p.transposed() ? p.array().transpose() : p.array(); // [sum(out), in] or as stored
-            NDList parts = p.hfNames().size() == 1 ? new NDList(hf) : hf.split(p.hfNames().size(), 0);
-            for (int i = 0; i < parts.size(); i++) {
-                NDArray copy = parts.get(i).duplicate(); // contiguous, owned by out
-                copy.attach(out);
-                tensors.put(p.hfNames().get(i), copy);
+        try (NDManager views = out.newSubManager()) {
+            for (Parameter p : parameters.values()) {
+                NDList parts;
+                if (p.transposed()) {
+                    NDArray hf = p.array().transpose(); // [sum(out), in], a view
+                    hf.attach(views);
+                    parts = p.hfNames().size() == 1 ? new NDList(hf) : hf.split(p.hfNames().size(), 0);
+                    parts.attach(views);
+                } else {
+                    parts = new NDList(p.array()); // one tensor, as stored
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    NDArray copy = parts.get(i).duplicate(); // contiguous
+                    copy.attach(out);
+                    tensors.put(p.hfNames().get(i), copy);
+                }
             }
         }
         return tensors;
     }
 
-    // ---------------------------------------------------------------- building blocks
-
-    /** T5LayerNorm: RMS norm without mean subtraction, statistics in fp32. {@code x} is fp32. */
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray variance = x.square().mean(new int[] {-1}, true); // [..., 1]
-        NDArray shifted = variance.addi(config.layerNormEpsilon());
-        // pow's gradient needs its input, so training keeps it
-        NDArray normed = x.mul(trainable ? shifted.pow(-0.5) : shifted.powi(-0.5));
-        return multiply(toType(normed, dtype), weight);
+    /** Whether this model was loaded for training (norms unfolded, weights requiring gradients). */
+    public boolean trainable() {
+        return trainable;
     }
 
-    private NDArray feedForward(NDArray x, FeedForward ff) {
-        NDArray hidden = x.matMul(ff.wi()); // [..., d_ff] or [..., 2 * d_ff]
+    private void requireTrainable() {
+        if (!trainable) {
+            throw new IllegalStateException("an inference T5Model holds folded weights, not HF's tensors: "
+                    + "load it with T5Model.loadForTraining");
+        }
+    }
+
+    // ---------------------------------------------------------------- building blocks
+
+    /**
+     * T5LayerNorm without its weight (folded into the next projection): {@code x / sqrt(mean(x^2) + eps)},
+     * statistics in fp32, result in the compute dtype. {@code x} is the fp32 residual stream.
+     */
+    private NDArray normalize(NDArray x) {
+        NDArray variance = x.square().mean(new int[] {-1}, true); // [..., 1]
+        NDArray shifted = variance.addi(scalars.eps());
+        // pow's gradient needs its input, so training keeps it
+        NDArray normed = x.mul(trainable ? shifted.pow(scalars.minusHalf()) : shifted.powi(scalars.minusHalf()));
+        return toType(normed, dtype);
+    }
+
+    /**
+     * T5LayerNorm: {@link #normalize}, times the norm's weight when it is not folded into the next
+     * projection ({@code weight} non-null only when training).
+     */
+    private NDArray norm(NDArray x, NDArray weight) {
+        NDArray normed = normalize(x);
+        return weight == null ? normed : multiply(normed, weight);
+    }
+
+    /**
+     * {@code a * b}, in place into {@code a} when not training. Autograd needs {@code a} as it was
+     * for {@code b}'s gradient (and a sigmoid needs its own output), so training makes a new array.
+     */
+    private NDArray multiply(NDArray a, NDArray b) {
+        return trainable ? a.mul(b) : a.muli(b);
+    }
+
+    /** The residual update {@code h + x}: in place when not training (the norms saved {@code h} for backward). */
+    private NDArray residual(NDArray h, NDArray x) {
+        return trainable ? h.add(x) : h.addi(x);
+    }
+
+    private NDArray feedForward(NDArray h, FeedForward ff) {
+        NDArray normed = norm(h, ff.norm());
+        NDArray hidden = normed.matMul(ff.wi()); // [..., d_ff] or [..., 2 * d_ff]
         if (config.isGatedAct()) {
             int dFf = config.dFf();
             NDArray gate = activate(hidden.get(sliceLast(hidden, 0, dFf)));
@@ -326,7 +442,8 @@ public final class T5Model implements GenerativeModel {
         } else {
             hidden = activate(hidden);
         }
-        return toType(hidden, DataType.FLOAT32).matMul(ff.wo()); // [..., d_model]
+        NDArray woT = trainable ? ff.wo().transpose() : ff.woT(); // [d_ff, d_model]
+        return toType(hidden, DataType.FLOAT32).matMul(woT); // [..., d_model]
     }
 
     private NDArray activate(NDArray x) {
@@ -345,28 +462,15 @@ public final class T5Model implements GenerativeModel {
      * computed as {@code x * sigmoid(2u)} (the same function) in fewer passes.
      */
     private NDArray geluTanh(NDArray x) {
-        double twoC = 2 * Math.sqrt(2 / Math.PI);
-        NDArray u2 = multiply(x.square().muli(0.044715 * twoC).addi(twoC), x); // 2u
-        return multiply(Activation.sigmoid(u2), x);
-    }
-
-    /**
-     * {@code a * b}, in place into {@code a} when not training. Autograd needs {@code a} as it was
-     * for {@code b}'s gradient (and a sigmoid needs its own output), so training makes a new array.
-     */
-    private NDArray multiply(NDArray a, NDArray b) {
-        return trainable ? a.mul(b) : a.muli(b);
-    }
-
-    /** The residual update {@code h + x}: in place when not training (the norms saved {@code h} for backward). */
-    private NDArray residual(NDArray h, NDArray x) {
-        return trainable ? h.add(x) : h.addi(x);
+        NDArray twoU = multiply(x.square().muli(scalars.geluCubic()).addi(scalars.geluLinear()), x);
+        return multiply(Activation.sigmoid(twoU), x);
     }
 
     /**
      * softmax(q k^T + biases) v, merged back over heads. {@code q [rows, heads, n, d_kv]},
-     * {@code keysT [rows, heads, d_kv, T]}, {@code values [rows, heads, T, d_kv]}; each bias broadcasts
-     * to {@code [rows, heads, n, T]}. T5 does not scale scores by 1/sqrt(d_kv). Returns {@code [rows, n, inner]}.
+     * {@code keysT [rows, heads, d_kv, T]} (a transposed view), {@code values [rows, heads, T, d_kv]};
+     * each bias broadcasts to {@code [rows, heads, n, T]}. T5 does not scale scores by 1/sqrt(d_kv).
+     * Returns {@code [rows, n, inner]}.
      */
     private NDArray attend(NDArray q, NDArray keysT, NDArray values, NDArray... biases) {
         NDArray scores = q.matMul(keysT); // [rows, heads, n, T]
@@ -379,12 +483,11 @@ public final class T5Model implements GenerativeModel {
         return context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), config.innerDim());
     }
 
-    /** {@code [rows, n, parts * inner]} -> part {@code index} as {@code [rows, heads, n, d_kv]} (a view). */
-    private NDArray heads(NDArray fused, int parts, int index) {
-        Shape s = fused.getShape();
-        return fused.reshape(s.get(0), s.get(1), parts, config.numHeads(), config.dKv())
-                .get(new NDIndex().addAllDim(2).addIndices(index))
-                .transpose(0, 2, 1, 3);
+    /** Columns {@code [from, to)} of {@code [rows, n, width]} as heads {@code [rows, heads, n, d_kv]} (a view). */
+    private NDArray heads(NDArray x, long from, long to) {
+        Shape s = x.getShape();
+        NDArray part = from == 0 && to == s.get(2) ? x : x.get(sliceLast(x, from, to));
+        return part.reshape(s.get(0), s.get(1), config.numHeads(), config.dKv()).transpose(0, 2, 1, 3);
     }
 
     /** Token embeddings {@code [rows, n, d_model]} in fp32 (the residual stream), owned by {@code manager}. */
@@ -505,43 +608,53 @@ public final class T5Model implements GenerativeModel {
             }
             length = Math.max(length, p.length);
         }
-        long[] ids = new long[prompts.size() * length];
-        float[] mask = new float[prompts.size() * length];
-        java.util.Arrays.fill(ids, config.padTokenId());
+        int batch = prompts.size();
+        long[] ids = new long[batch * length];
+        float[] mask = new float[batch * length];
+        Arrays.fill(ids, config.padTokenId());
         float min = minValue(dtype);
-        for (int b = 0; b < prompts.size(); b++) {
+        for (int b = 0; b < batch; b++) {
             long[] p = prompts.get(b);
             System.arraycopy(p, 0, ids, b * length, p.length);
-            java.util.Arrays.fill(mask, b * length + p.length, (b + 1) * length, min);
+            Arrays.fill(mask, b * length + p.length, (b + 1) * length, min);
         }
-        int batch = prompts.size();
         return new Batch(manager.create(ids, new Shape(batch, length)),
                 toType(manager.create(mask, new Shape(batch, 1, 1, length)), dtype), length);
     }
 
-    /** The encoder stack: returns the final hidden states {@code [batch, S, d_model]} in the compute dtype. */
+    /**
+     * The encoder stack: returns its output normalized, {@code [batch, S, d_model]} in the compute
+     * dtype (the final norm's weight is folded into every cross-attention k|v projection, or applied
+     * here when training).
+     */
     private NDArray encode(NDManager manager, Batch batch) {
         NDArray h = embed(manager, batch.ids()); // [batch, S, d_model]
         NDArray bias = positionBias(manager, false, 0, batch.length(), batch.length()); // [1, heads, S, S]
+        int inner = config.innerDim();
         for (EncoderBlock block : encoder) {
-            NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv()); // [batch, S, 3 * inner]
-            NDArray keysT = heads(qkv, 3, 1).transpose(0, 1, 3, 2);
-            NDArray attention = attend(heads(qkv, 3, 0), keysT, heads(qkv, 3, 2), bias, batch.keyMask());
+            NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv()); // [batch, S, 3 * inner]
+            NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
+            NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias,
+                    batch.keyMask());
             h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
-            h = residual(h, feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+            h = residual(h, feedForward(h, block.ff()));
         }
-        return rmsNorm(h, encoderFinalNorm);
+        return norm(h, encoderFinalNorm);
     }
 
     // ---------------------------------------------------------------- decoder
 
-    /** Decoder logits from final hidden states {@code [rows, n, d_model]}: fp32 {@code [rows, n, vocab]}. */
-    private NDArray lmHead(NDArray hidden) {
+    /** Logits from the last decoder hidden states {@code [rows, n, d_model]} (fp32): fp32 {@code [rows, n, vocab]}. */
+    private NDArray logitsOf(NDArray hidden) {
+        if (!trainable) {
+            return toType(normalize(hidden).matMul(lmHead), DataType.FLOAT32);
+        }
+        NDArray normed = norm(hidden, decoderFinalNorm);
         if (config.tieWordEmbeddings()) {
-            hidden = hidden.mul(Math.pow(config.dModel(), -0.5));
+            normed = normed.mul(Math.pow(config.dModel(), -0.5)); // HF's tied-head scale
         }
         NDArray head = lmHead != null ? lmHead : shared.transpose(); // [d_model, vocab]
-        return toType(hidden.matMul(head), DataType.FLOAT32);
+        return toType(normed.matMul(head), DataType.FLOAT32);
     }
 
     @Override
@@ -584,23 +697,25 @@ public final class T5Model implements GenerativeModel {
             }
             System.arraycopy(decoderInputs.get(b), 0, flat, b * tgt, tgt);
         }
+        int inner = config.innerDim();
         try (NDManager tmp = out.newSubManager()) {
             Batch batch = pad(tmp, prompts);
             NDArray encoded = encode(tmp, batch);
             NDArray h = embed(tmp, tmp.create(flat, new Shape(decoderInputs.size(), tgt)));
             NDArray bias = positionBias(tmp, true, 0, tgt, tgt);
             for (DecoderBlock block : decoder) {
-                NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv());
-                NDArray keysT = heads(qkv, 3, 1).transpose(0, 1, 3, 2);
-                NDArray attention = attend(heads(qkv, 3, 0), keysT, heads(qkv, 3, 2), bias);
+                NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv());
+                NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
+                NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias);
                 h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
                 NDArray kv = encoded.matMul(block.cross().kv());
-                NDArray q = heads(rmsNorm(h, block.crossNorm()).matMul(block.cross().q()), 1, 0);
-                attention = attend(q, heads(kv, 2, 0).transpose(0, 1, 3, 2), heads(kv, 2, 1), batch.keyMask());
+                NDArray q = heads(norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
+                attention = attend(q, heads(kv, 0, inner).transpose(0, 1, 3, 2), heads(kv, inner, 2 * inner),
+                        batch.keyMask());
                 h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
-                h = residual(h, feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+                h = residual(h, feedForward(h, block.ff()));
             }
-            NDArray logits = lmHead(rmsNorm(h, decoderFinalNorm));
+            NDArray logits = logitsOf(h);
             logits.attach(out);
             return logits;
         }
@@ -608,17 +723,25 @@ public final class T5Model implements GenerativeModel {
 
     /**
      * One batch being decoded: cross-attention keys/values and the encoder key mask (fixed), and the
-     * self-attention cache, a buffer per layer whose first {@code length} positions are filled.
+     * self-attention cache, one buffer per layer holding keys and values, whose first {@code length}
+     * positions are filled.
      */
     private final class T5DecodeState implements DecodeState {
         private static final int INITIAL_CAPACITY = 64;
+        /**
+         * The cache grows by this many positions, not by doubling: GNER outputs run to ~640 tokens and
+         * at batch 32 x 4 beams a doubled buffer would hold ~40% unused memory (GBs); the extra copies
+         * cost well under 1% of a long generation.
+         */
+        private static final int CAPACITY_STEP = 128;
 
         private final NDManager manager;
-        private final NDArray[] crossKeysT; // per layer [rows, heads, d_kv, S]
+        private final NDArray[] crossKeys; // per layer [rows, heads, S, d_kv]
+        private final NDArray[] crossKeysT; // per layer, a view: [rows, heads, d_kv, S]
         private final NDArray[] crossValues; // per layer [rows, heads, S, d_kv]
         private NDArray keyMask; // [rows, 1, 1, S]
-        private final NDArray[] selfKeys; // per layer [rows, heads, capacity, d_kv]
-        private final NDArray[] selfValues; // per layer [rows, heads, capacity, d_kv]
+        private final NDArray[] cache; // per layer [2 (keys, values), rows, heads, capacity, d_kv]
+        private long[] prompt; // the prompt each row decodes: cross-attention inputs depend only on it
         private int rows;
         private int length;
         private int capacity;
@@ -626,23 +749,25 @@ public final class T5Model implements GenerativeModel {
         T5DecodeState(NDManager manager, List<long[]> prompts) {
             this.manager = manager;
             this.rows = prompts.size();
+            this.prompt = new long[rows];
+            Arrays.setAll(prompt, i -> i);
             int layers = decoder.length;
+            crossKeys = new NDArray[layers];
             crossKeysT = new NDArray[layers];
             crossValues = new NDArray[layers];
-            selfKeys = new NDArray[layers];
-            selfValues = new NDArray[layers];
+            cache = new NDArray[layers];
+            int inner = config.innerDim();
             try (NDManager tmp = manager.newSubManager()) {
                 Batch batch = pad(tmp, prompts);
                 NDArray encoded = encode(tmp, batch); // [rows, S, d_model]
                 for (int i = 0; i < layers; i++) {
                     NDArray kv = encoded.matMul(decoder[i].cross().kv()); // [rows, S, 2 * inner]
-                    crossKeysT[i] = keep(heads(kv, 2, 0).transpose(0, 1, 3, 2).flatten()
-                            .reshape(rows, config.numHeads(), config.dKv(), batch.length()));
-                    crossValues[i] = keep(heads(kv, 2, 1).flatten()
-                            .reshape(rows, config.numHeads(), batch.length(), config.dKv()));
+                    crossKeys[i] = keep(contiguous(heads(kv, 0, inner)));
+                    crossValues[i] = keep(contiguous(heads(kv, inner, 2 * inner)));
                 }
                 keyMask = keep(batch.keyMask());
             }
+            transposeCrossKeys();
             allocateCache(INITIAL_CAPACITY);
         }
 
@@ -651,28 +776,35 @@ public final class T5Model implements GenerativeModel {
             return array;
         }
 
+        /** A contiguous copy of a strided view. */
+        private NDArray contiguous(NDArray view) {
+            return view.flatten().reshape(view.getShape());
+        }
+
+        private void transposeCrossKeys() {
+            for (int i = 0; i < crossKeys.length; i++) {
+                crossKeysT[i] = crossKeys[i].transpose(0, 1, 3, 2);
+            }
+        }
+
         private void allocateCache(int newCapacity) {
-            Shape shape = new Shape(rows, config.numHeads(), newCapacity, config.dKv());
-            for (int i = 0; i < selfKeys.length; i++) {
-                selfKeys[i] = grow(selfKeys[i], shape);
-                selfValues[i] = grow(selfValues[i], shape);
+            Shape shape = new Shape(2, rows, config.numHeads(), newCapacity, config.dKv());
+            for (int i = 0; i < cache.length; i++) {
+                NDArray fresh = manager.zeros(shape, dtype);
+                if (cache[i] != null) {
+                    try (NDManager tmp = manager.newSubManager()) {
+                        fresh.set(positions(0, length), cache[i].get(tmp, positions(0, length)));
+                    }
+                    cache[i].close();
+                }
+                cache[i] = fresh;
             }
             capacity = newCapacity;
         }
 
-        private NDArray grow(NDArray old, Shape shape) {
-            NDArray fresh = manager.zeros(shape, dtype);
-            if (old != null) {
-                try (NDManager tmp = manager.newSubManager()) {
-                    fresh.set(positions(0, length), old.get(tmp, positions(0, length)));
-                }
-                old.close();
-            }
-            return fresh;
-        }
-
+        /** Cache positions {@code [from, to)} of both keys and values. */
         private NDIndex positions(int from, int to) {
-            return new NDIndex().addAllDim(2).addSliceDim(from, to);
+            return new NDIndex().addAllDim(3).addSliceDim(from, to);
         }
 
         @Override
@@ -686,7 +818,7 @@ public final class T5Model implements GenerativeModel {
                 throw new IllegalStateException("prefill must be the first step");
             }
             long[] start = new long[rows];
-            java.util.Arrays.fill(start, config.decoderStartTokenId());
+            Arrays.fill(start, config.decoderStartTokenId());
             try (NDManager tmp = out.newSubManager()) {
                 NDArray logits = forward(tmp.create(start, new Shape(rows, 1)));
                 NDArray first = logits.get(new NDIndex().addAllDim().addIndices(0)); // [rows, vocab]
@@ -707,49 +839,73 @@ public final class T5Model implements GenerativeModel {
             }
             int end = length + n;
             if (end > capacity) {
-                allocateCache(Math.max(end, 2 * capacity));
+                allocateCache(Math.max(end, capacity + CAPACITY_STEP));
             }
+            int inner = config.innerDim();
+            int heads = config.numHeads();
             NDManager out = tokens.getManager();
             try (NDManager tmp = out.newSubManager()) {
                 NDArray h = embed(tmp, tokens); // [rows, n, d_model]
                 NDArray bias = positionBias(tmp, true, length, n, end); // [1, heads, n, end]
+                NDIndex keysSoFar = new NDIndex().addIndices(0).addAllDim(2).addSliceDim(0, end);
+                NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
                 for (int i = 0; i < decoder.length; i++) {
                     DecoderBlock block = decoder[i];
-                    NDArray qkv = rmsNorm(h, block.selfNorm()).matMul(block.self().qkv()); // [rows, n, 3 * inner]
-                    selfKeys[i].set(positions(length, end), heads(qkv, 3, 1));
-                    selfValues[i].set(positions(length, end), heads(qkv, 3, 2));
-                    NDArray keysT = selfKeys[i].get(tmp, positions(0, end)).transpose(0, 1, 3, 2);
-                    NDArray values = selfValues[i].get(tmp, positions(0, end));
-                    NDArray attention = attend(heads(qkv, 3, 0), keysT, values, bias);
+                    NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv()); // [rows, n, 3 * inner]
+                    NDArray newKv = qkv.get(sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
+                            .reshape(rows, n, 2, heads, config.dKv())
+                            .transpose(2, 0, 3, 1, 4); // [2, rows, heads, n, d_kv]
+                    cache[i].set(positions(length, end), newKv);
+                    NDArray keysT = cache[i].get(tmp, keysSoFar).transpose(0, 1, 3, 2); // [rows, heads, d_kv, end]
+                    NDArray values = cache[i].get(tmp, valuesSoFar); // [rows, heads, end, d_kv]
+                    NDArray attention = attend(heads(qkv, 0, inner), keysT, values, bias);
                     h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
 
-                    NDArray q = heads(rmsNorm(h, block.crossNorm()).matMul(block.cross().q()), 1, 0);
+                    NDArray q = heads(norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
                     attention = attend(q, crossKeysT[i], crossValues[i], keyMask);
                     h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
 
-                    h = residual(h, feedForward(rmsNorm(h, block.ffNorm()), block.ff()));
+                    h = residual(h, feedForward(h, block.ff()));
                 }
-                NDArray logits = lmHead(rmsNorm(h, decoderFinalNorm));
+                NDArray logits = logitsOf(h);
                 logits.attach(out);
                 length = end;
                 return logits;
             }
         }
 
+        /**
+         * Reorders every cached row. Cross-attention keys/values are only copied when some row now
+         * decodes another prompt: beam reorders stay within a prompt's beams, whose copies are equal.
+         */
         @Override
         public void selectRows(NDArray rowIndices) {
-            rows = (int) rowIndices.getShape().get(0);
-            for (int i = 0; i < decoder.length; i++) {
-                crossKeysT[i] = reselect(crossKeysT[i], rowIndices);
-                crossValues[i] = reselect(crossValues[i], rowIndices);
-                selfKeys[i] = reselect(selfKeys[i], rowIndices);
-                selfValues[i] = reselect(selfValues[i], rowIndices);
+            long[] picked = rowIndices.toLongArray();
+            long[] newPrompt = new long[picked.length];
+            for (int r = 0; r < picked.length; r++) {
+                newPrompt[r] = prompt[(int) picked[r]];
             }
-            keyMask = reselect(keyMask, rowIndices);
+            boolean samePrompts = Arrays.equals(newPrompt, prompt);
+            rows = picked.length;
+            prompt = newPrompt;
+            NDIndex pickRows = new NDIndex("{}", rowIndices);
+            NDIndex pickCacheRows = new NDIndex(":, {}", rowIndices);
+            for (int i = 0; i < decoder.length; i++) {
+                cache[i] = reselect(cache[i], pickCacheRows);
+                if (!samePrompts) {
+                    crossKeysT[i].close();
+                    crossKeys[i] = reselect(crossKeys[i], pickRows);
+                    crossValues[i] = reselect(crossValues[i], pickRows);
+                }
+            }
+            if (!samePrompts) {
+                keyMask = reselect(keyMask, pickRows);
+                transposeCrossKeys();
+            }
         }
 
-        private NDArray reselect(NDArray old, NDArray rowIndices) {
-            NDArray picked = old.get(manager, new NDIndex("{}", rowIndices));
+        private NDArray reselect(NDArray old, NDIndex pick) {
+            NDArray picked = old.get(manager, pick);
             old.close();
             return picked;
         }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -45,6 +48,35 @@ public final class OutputDir {
 
     public String root() {
         return root.toString();
+    }
+
+    /**
+     * Turns a folder Spark wrote with one partition into the single file {@code name} under the root
+     * (an empty file when Spark wrote no part), then deletes the folder.
+     */
+    public void adoptSinglePart(String partsFolder, String name) {
+        Path folder = new Path(partsFolder);
+        Path target = new Path(root, name);
+        try {
+            List<Path> parts = new ArrayList<>();
+            for (FileStatus status : fs.listStatus(folder)) {
+                if (status.isFile() && status.getPath().getName().startsWith("part-")) {
+                    parts.add(status.getPath());
+                }
+            }
+            if (parts.size() > 1) {
+                throw new IllegalStateException(partsFolder + " holds " + parts.size() + " parts, expected one");
+            }
+            fs.delete(target, false);
+            if (parts.isEmpty()) {
+                fs.create(target, true).close();
+            } else if (!fs.rename(parts.get(0), target)) {
+                throw new IOException("rename of " + parts.get(0) + " failed");
+            }
+            fs.delete(folder, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
     }
 
     public void writeText(String name, String text) {

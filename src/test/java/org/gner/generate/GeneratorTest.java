@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.gner.model.T5Model;
 import org.gner.model.TinyT5Checkpoints;
 import org.gner.model.TinyT5Checkpoints.Format;
 import org.gner.model.TinyT5Checkpoints.Spec;
+import org.gner.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +145,24 @@ class GeneratorTest {
                 new Generator().generate(counted, PROMPTS, config);
                 assertEquals(0, parent.getManagedArrays().size(), config.toString());
             }
+        }
+    }
+
+    @Test
+    void tinyCheckpointGeneratesFromARealGnerPromptThroughItsOwnTokenizer() throws IOException {
+        Path folder = TinyT5Checkpoints.write(dir.resolve("e2e"), Spec.v1(25), Format.BF16);
+        String line = java.nio.file.Files.readAllLines(SharedData.path("datasets/gner-jsonl/zero-shot-dev-100.jsonl")).get(0);
+        String instruction = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line)
+                .path("instance").path("instruction_inputs").asText();
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(folder);
+                T5Model model = T5Model.load(folder, RuntimeOptions.CPU_FP32)) {
+            long[] ids = tokenizer.encode(instruction).getIds();
+            assertTrue(ids.length > 100, "a GNER instruction is long: " + ids.length);
+            assertEquals(EOS, ids[ids.length - 1], "the T5 tokenizer appends </s>");
+            assertTrue(java.util.Arrays.stream(ids).allMatch(id -> id >= 0 && id < model.spec().vocabSize()));
+            long[] out = new Generator().generate(model, List.of(ids), GenerationConfig.beams(10, 2)).get(0);
+            assertTrue(out.length >= 1 && out.length <= 10);
+            assertTrue(tokenizer.decode(out, true) != null);
         }
     }
 

@@ -180,6 +180,33 @@ class T5ModelTest {
     }
 
     @Test
+    void beamStyleReordersWithinAPromptKeepEveryRowConsistent() throws IOException {
+        try (T5Model model = load(Spec.v1(16), Format.F32); NDManager m = model.newScope()) {
+            List<long[]> prompts = List.of(PROMPTS.get(0), PROMPTS.get(2));
+            // rows after expansion: prompt 0 twice, prompt 1 twice; each row follows its own decoder inputs
+            List<long[]> inputs = List.of(DECODER_INPUTS.get(0), DECODER_INPUTS.get(1), DECODER_INPUTS.get(2),
+                    DECODER_INPUTS.get(1));
+            List<long[]> expandedPrompts = List.of(prompts.get(0), prompts.get(0), prompts.get(1), prompts.get(1));
+            float[][] reference = rowsOf(model.logits(m, expandedPrompts, inputs));
+            int vocab = TinyT5Checkpoints.VOCAB;
+            try (DecodeState state = model.begin(m, prompts)) {
+                state.prefill(m);
+                state.selectRows(m.create(new long[] {0, 0, 1, 1}));
+                state.forward(column(m, inputs, 1, 3));
+                state.selectRows(m.create(new long[] {1, 0, 3, 2})); // swap beams within each prompt
+                List<long[]> swapped = List.of(inputs.get(1), inputs.get(0), inputs.get(3), inputs.get(2));
+                float[][] after = rowsOf(state.forward(column(m, swapped, 3, 4)));
+                int[] source = {1, 0, 3, 2};
+                for (int r = 0; r < 4; r++) {
+                    float[] expected = new float[vocab];
+                    System.arraycopy(reference[source[r]], 3 * vocab, expected, 0, vocab);
+                    assertClose(new float[][] {expected}, new float[][] {after[r]}, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
     void cacheGrowsPastItsInitialCapacity() throws IOException {
         try (T5Model model = load(Spec.v1(6), Format.F32); NDManager m = model.newScope()) {
             long[] input = new long[150];

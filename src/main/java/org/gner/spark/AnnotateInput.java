@@ -1,0 +1,122 @@
+package org.gner.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * {@code annotate}'s input as rows {@code (id, text, error)} keyed by their position in the input:
+ * <ul>
+ *   <li>{@code text}: every line of the file (or of every file of a folder, in name order) is one
+ *       document; its id is the 1-based line number, prefixed by the file name for a folder;</li>
+ *   <li>{@code jsonl}: every line is {@code {"id": ..., "text": ...}} (field names from
+ *       {@code --id-column} and {@code --text-column}); a line that is not such an object becomes a row
+ *       with an error, its id the line reference; a missing id is replaced by the line reference;</li>
+ *   <li>{@code parquet}: the text column (required) and the id column (cast to string; without it,
+ *       the row position is the id).</li>
+ * </ul>
+ * {@code auto} picks {@code parquet} for {@code .parquet} files and folders holding them, {@code jsonl}
+ * for {@code .jsonl}/{@code .json}, else {@code text}. Positions follow the input order, which is
+ * deterministic for the same files.
+ */
+final class AnnotateInput {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AnnotateInput() {}
+
+    static String detectFormat(SparkSession spark, String input, String format) {
+        String f = format.toLowerCase(Locale.ROOT);
+        if (!f.equals("auto")) {
+            if (!List.of("text", "jsonl", "parquet").contains(f)) {
+                throw new IllegalArgumentException("--input-format must be auto, text, jsonl or parquet, not " + format);
+            }
+            return f;
+        }
+        String name = input.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".parquet")) {
+            return "parquet";
+        }
+        if (name.endsWith(".jsonl") || name.endsWith(".json")) {
+            return "jsonl";
+        }
+        try {
+            Path path = new Path(input);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.getFileStatus(path).isDirectory() && Arrays.stream(fs.listStatus(path))
+                    .anyMatch(s -> s.getPath().getName().endsWith(".parquet"))) {
+                return "parquet";
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + input + ": " + e.getMessage(), e);
+        }
+        return "text";
+    }
+
+    /** Rows {@code (id, text, error)} keyed by input position. */
+    static JavaPairRDD<Long, Row> read(SparkSession spark, String input, String format, String idColumn,
+            String textColumn) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (format.equals("parquet")) {
+            return parquet(spark, input, idColumn, textColumn);
+        }
+        List<String> files = ScoreJob.inputFiles(spark, input);
+        JavaRDD<Row> rows = null;
+        for (String file : files) {
+            String prefix = files.size() == 1 ? "" : new Path(file).getName() + ":";
+            boolean jsonl = format.equals("jsonl");
+            JavaRDD<Row> lines = jsc.textFile(file).zipWithIndex().map(t -> jsonl
+                    ? jsonRow(t._1(), prefix + (t._2() + 1), idColumn, textColumn)
+                    : RowFactory.create(prefix + (t._2() + 1), t._1(), null));
+            rows = rows == null ? lines : rows.union(lines);
+        }
+        return rows.zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
+    }
+
+    private static Row jsonRow(String line, String lineRef, String idColumn, String textColumn) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (Exception e) {
+            return RowFactory.create(lineRef, null, "line " + lineRef + ": not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            return RowFactory.create(lineRef, null, "line " + lineRef + ": not a JSON object");
+        }
+        JsonNode id = node.get(idColumn);
+        String idText = id == null || id.isNull() ? lineRef : id.isValueNode() ? id.asText() : id.toString();
+        JsonNode text = node.get(textColumn);
+        if (text == null || !text.isTextual()) {
+            return RowFactory.create(idText, null, "line " + lineRef + ": no string field '" + textColumn + "'");
+        }
+        return RowFactory.create(idText, text.asText(), null);
+    }
+
+    private static JavaPairRDD<Long, Row> parquet(SparkSession spark, String input, String idColumn,
+            String textColumn) {
+        Dataset<Row> df = spark.read().parquet(input);
+        List<String> columns = Arrays.stream(df.schema().fields()).map(StructField::name).toList();
+        if (!columns.contains(textColumn)) {
+            throw new IllegalArgumentException(input + " has no text column '" + textColumn + "' (columns: "
+                    + String.join(", ", columns) + "); choose one with --text-column");
+        }
+        boolean hasId = columns.contains(idColumn);
+        Dataset<Row> selected = hasId
+                ? df.select(df.col(idColumn).cast("string"), df.col(textColumn).cast("string"))
+                : df.select(df.col(textColumn).cast("string"));
+        return selected.toJavaRDD().zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), hasId
+                ? RowFactory.create(t._1().getString(0), t._1().getString(1), null)
+                : RowFactory.create(String.valueOf(t._2()), t._1().getString(0), null)));
+    }
+}

@@ -1,0 +1,127 @@
+package org.gner.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.gner.generate.DecodingOptions;
+import org.gner.generate.InputLimit;
+import org.gner.model.CheckpointInfo;
+
+/**
+ * {@code annotate}: GNER over a corpus. Documents are segmented into sentences on the executors, each
+ * sentence is labelled with the requested entity types, and entities are written with their character
+ * offsets into the document. Every input row appears in the output.
+ */
+public final class AnnotateJob {
+
+    /**
+     * @param inputFormat auto, text, jsonl or parquet (see {@link AnnotateInput})
+     * @param maxWords longest sentence given to the model, in words (longer ones are cut)
+     */
+    public record Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
+            String textColumn, String output, boolean overwrite, DecodingOptions decoding, String device,
+            String dtype, int maxWords) {}
+
+    public record Result(long rows, long sentences, long entities, long errors, Map<String, Integer> modelLoads) {}
+
+    private AnnotateJob() {}
+
+    /** {@code "person, organization,person"} to {@code [person, organization]}. */
+    public static List<String> parseLabels(String labels) {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String part : labels.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--labels names no entity type");
+        }
+        return new ArrayList<>(out);
+    }
+
+    public static Result run(SparkSession spark, Options o) {
+        long started = System.nanoTime();
+        CheckpointInfo checkpoint = EvaluateJob.inspect(o.model());
+        int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
+                o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
+        String format = AnnotateInput.detectFormat(spark, o.input(), o.inputFormat());
+        JavaPairRDD<Long, Row> input = AnnotateInput.read(spark, o.input(), format, o.idColumn(), o.textColumn())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long rows = input.count();
+            OutputDir out = OutputDir.prepare(spark, o.output(), o.overwrite());
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), rows);
+            GenerationSpec spec = new GenerationSpec(o.model(), checkpoint.digest(), o.device(), o.dtype(),
+                    o.decoding(), FaultInjection.partitionToFail(spark));
+            LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
+            CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
+            DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), done, loads);
+            JavaRDD<Row> annotated = input.partitionBy(new StridedPartitioner(partitions))
+                    .mapPartitions(annotation::annotatePartition);
+            // Sentences are only known once executors have segmented the documents: no total.
+            try (JobProgress progress = JobProgress.start(jsc.sc(), "annotate", "sentences", -1, 5000)) {
+                spark.createDataFrame(annotated, AnnotationSchema.SCHEMA)
+                        .sortWithinPartitions("row", "sentence")
+                        .write()
+                        .parquet(out.child("annotations"));
+            }
+
+            Dataset<Row> written = spark.read().schema(AnnotationSchema.SCHEMA).parquet(out.child("annotations"));
+            Row totals = written.agg(countDistinct("row"), count(lit(1)),
+                    sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)),
+                    sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
+                    sum(when(col("truncated"), 1L).otherwise(0L)), sum("output_tokens"),
+                    sum(when(size(col("words")).gt(0), 1L).otherwise(0L))).first();
+            long outRows = totals.getLong(0);
+            if (outRows != rows) {
+                throw new IllegalStateException(rows + " input rows but " + outRows + " annotated");
+            }
+            long sentences = totals.isNullAt(6) ? 0 : totals.getLong(6);
+            long entities = totals.isNullAt(2) ? 0 : totals.getLong(2);
+            long errors = totals.isNullAt(3) ? 0 : totals.getLong(3);
+            long outputTokens = totals.isNullAt(5) ? 0 : totals.getLong(5);
+            if (sentences > 0 && errors >= totals.getLong(1)) {
+                throw new IllegalStateException("every sentence failed, the model is unusable; first error: "
+                        + written.filter(col("error").isNotNull()).orderBy("row").first().getAs("error"));
+            }
+
+            Map<String, Integer> modelLoads = RunReport.modelLoads(loads.value());
+            RunReport run = new RunReport("annotate")
+                    .model(o.model(), checkpoint, o.device(), o.dtype())
+                    .decoding(o.decoding(), maxInput)
+                    .spark(spark, partitions, loads.value());
+            run.root().putObject("input")
+                    .put("path", o.input())
+                    .put("format", format)
+                    .put("labels", String.join(",", o.labels()))
+                    .put("max_words_per_sentence", o.maxWords());
+            run.root().put("rows", rows).put("sentences", sentences).put("entities", entities)
+                    .put("errors", errors).put("truncated", totals.isNullAt(4) ? 0 : totals.getLong(4))
+                    .put("output_tokens", outputTokens);
+            run.timing(started, rows, sentences, outputTokens).write(out);
+            return new Result(rows, sentences, entities, errors, modelLoads);
+        } finally {
+            input.unpersist(false);
+        }
+    }
+}

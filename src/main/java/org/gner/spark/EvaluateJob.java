@@ -1,0 +1,126 @@
+package org.gner.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.gner.generate.DecodingOptions;
+import org.gner.generate.InputLimit;
+import org.gner.model.CheckpointInfo;
+import org.gner.model.ModelLoader;
+import org.gner.prompt.LabelOrder;
+import scala.Tuple2;
+
+/**
+ * {@code evaluate}: GNER's zero-shot evaluation as a Spark job. The driver reads the datasets and
+ * builds the prompts; executors generate (model loaded once per executor JVM), structure and count;
+ * Spark sums the counts into the same metrics as {@code score}. Only the metrics reach the driver.
+ */
+public final class EvaluateJob {
+
+    /**
+     * @param dataDir GNER data folder ({@code <dataset>/<split>.txt} + {@code label.txt}), read by the driver
+     * @param datasets a dataset-config JSON or comma-separated dataset names
+     */
+    public record Options(String model, Path dataDir, String datasets, String split, String output,
+            boolean overwrite, DecodingOptions decoding, LabelOrder labelOrder, String device, String dtype) {}
+
+    public record Result(MetricsReport metrics, long sentences, long errors, long truncated,
+            Map<String, Integer> modelLoads) {}
+
+    private EvaluateJob() {}
+
+    public static Result run(SparkSession spark, Options o) {
+        long started = System.nanoTime();
+        CheckpointInfo checkpoint = inspect(o.model());
+        int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
+                o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
+        List<Row> sentences = EvaluationInput.read(o.dataDir(), o.datasets(), o.split(), o.labelOrder());
+        OutputDir out = OutputDir.prepare(spark, o.output(), o.overwrite());
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), sentences.size());
+        GenerationSpec spec = new GenerationSpec(o.model(), checkpoint.digest(), o.device(), o.dtype(), o.decoding(),
+                FaultInjection.partitionToFail(spark));
+        LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
+        CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
+        SentenceEvaluation evaluation = new SentenceEvaluation(spec, done, loads);
+
+        JavaRDD<Row> evaluated = jsc.parallelize(sentences, partitions)
+                .mapToPair(r -> new Tuple2<>(r.getLong(0), r))
+                .partitionBy(new StridedPartitioner(partitions))
+                .values()
+                .mapPartitions(evaluation::evaluatePartition);
+        try (JobProgress progress = JobProgress.start(jsc.sc(), "evaluate", "sentences", sentences.size(), 5000)) {
+            spark.createDataFrame(evaluated, PredictionSchema.SCHEMA)
+                    .sortWithinPartitions("dataset", "order")
+                    .write()
+                    .partitionBy("dataset")
+                    .parquet(out.child("predictions"));
+        }
+
+        Dataset<Row> predictions = spark.read().schema(PredictionSchema.SCHEMA).parquet(out.child("predictions"));
+        Totals totals = Totals.of(predictions);
+        if (totals.rows() != sentences.size()) {
+            throw new IllegalStateException(sentences.size() + " sentences in but " + totals.rows() + " predictions out");
+        }
+        if (totals.rows() > 0 && totals.errors() == totals.rows()) {
+            String first = predictions.filter(col("error").isNotNull()).orderBy("order").first().getAs("error");
+            throw new IllegalStateException("every sentence failed, the model is unusable; first error: " + first);
+        }
+        Dataset<Row> scored = predictions.filter(col("error").isNull())
+                .select(lit(0).as("source_index"), col("order").as("line"), col("dataset"), col("correct"),
+                        col("predicted"), col("gold"), col("match_kind"), col("label_counts"));
+        MetricsReport report = MetricsReport.reduce(scored, totals.errors());
+        MetricsOutput.write(spark, report, out);
+        JsonlExport.write(predictions, out, "predictions.jsonl");
+
+        RunReport run = new RunReport("evaluate")
+                .model(o.model(), checkpoint, o.device(), o.dtype())
+                .decoding(o.decoding(), maxInput)
+                .spark(spark, partitions, loads.value());
+        run.root().putObject("data")
+                .put("data_dir", o.dataDir().toString())
+                .put("datasets", o.datasets())
+                .put("split", o.split())
+                .put("label_order", o.labelOrder().toString())
+                .put("seed", o.labelOrder().seed());
+        run.root().put("sentences", totals.rows()).put("errors", totals.errors()).put("truncated", totals.truncated())
+                .put("input_tokens", totals.inputTokens()).put("output_tokens", totals.outputTokens());
+        run.timing(started, totals.rows(), totals.rows(), totals.outputTokens()).write(out);
+        return new Result(report, totals.rows(), totals.errors(), totals.truncated(),
+                RunReport.modelLoads(loads.value()));
+    }
+
+    /** What {@code predictions/} holds, summed in one pass. */
+    private record Totals(long rows, long errors, long truncated, long inputTokens, long outputTokens) {
+        static Totals of(Dataset<Row> predictions) {
+            Row r = predictions.agg(count(lit(1)), sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
+                    sum(when(col("truncated"), 1L).otherwise(0L)), sum("input_tokens"), sum("output_tokens")).first();
+            return r.getLong(0) == 0 ? new Totals(0, 0, 0, 0, 0)
+                    : new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+        }
+    }
+
+    static CheckpointInfo inspect(String model) {
+        try {
+            return ModelLoader.inspect(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use model " + model + ": " + e.getMessage(), e);
+        }
+    }
+}

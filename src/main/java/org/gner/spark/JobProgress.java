@@ -1,0 +1,98 @@
+package org.gner.spark;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Progress of a generation job on stderr: rows done of the total and rows per second. In local mode
+ * the executors are threads of the driver JVM, so they bump a JVM-wide counter after every batch and a
+ * driver thread prints it every few seconds, and once more at the end; on a cluster Spark's own UI and
+ * logs report progress.
+ */
+final class JobProgress implements AutoCloseable {
+    /** Rows finished by tasks of this JVM (only meaningful to the driver in local mode). */
+    static final AtomicLong LOCAL_DONE = new AtomicLong();
+
+    private final Thread thread;
+
+    private JobProgress(Thread thread) {
+        this.thread = thread;
+    }
+
+    static void batchDone(LongAccumulator done, int rows) {
+        done.add(rows);
+        LOCAL_DONE.addAndGet(rows);
+    }
+
+    /**
+     * Starts reporting in local mode; elsewhere returns a reporter that does nothing.
+     *
+     * @param total rows expected, or -1 when unknown
+     */
+    static JobProgress start(SparkContext sc, String job, String unit, long total, long intervalMillis) {
+        if (!sc.isLocal() || total == 0) {
+            return new JobProgress(null);
+        }
+        Reporter reporter = new Reporter(job, unit, total, LOCAL_DONE.get(), System.nanoTime());
+        Thread thread = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(intervalMillis);
+                    reporter.report(false);
+                }
+            } catch (InterruptedException e) {
+                reporter.report(true);
+            }
+        }, "gner-progress");
+        thread.setDaemon(true);
+        thread.start();
+        return new JobProgress(thread);
+    }
+
+    /** Stops reporting after a final line. */
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Prints a line when the count moved since the previous one, and always the final one. */
+    private static final class Reporter {
+        private final String job;
+        private final String unit;
+        private final long total;
+        private final long base;
+        private final long started;
+        private long printed;
+
+        Reporter(String job, String unit, long total, long base, long started) {
+            this.job = job;
+            this.unit = unit;
+            this.total = total;
+            this.base = base;
+            this.started = started;
+        }
+
+        void report(boolean last) {
+            long done = LOCAL_DONE.get() - base;
+            if (total > 0) {
+                done = Math.min(total, done);
+            }
+            if (done == 0 || (done == printed && !last)) {
+                return;
+            }
+            printed = done;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String count = total > 0 ? done + "/" + total : Long.toString(done);
+            System.err.printf(Locale.ROOT, "gner %s: %s %s (%.1f %s/s)%n", job, count, unit, done / seconds, unit);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.gner.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.gner.data.GnerRecord;
+import org.gner.data.NerSentence;
+import org.gner.generate.PromptResult;
+import org.gner.generate.PromptRunner;
+import org.gner.metrics.PredictionScorer;
+import org.gner.model.LoadedModel;
+import org.gner.prompt.PromptBuilder;
+
+/**
+ * Executor side of {@code evaluate}: one partition of sentences through the JVM's shared model
+ * (length-sorted, token-budget batches), then GNER's structuring and per-sentence counts. Rows leave in
+ * input order, whatever order the shuffle delivered them in, so a retried task writes the same file.
+ */
+final class SentenceEvaluation implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final GenerationSpec spec;
+    private final LongAccumulator done;
+    private final CollectionAccumulator<String> loads;
+
+    SentenceEvaluation(GenerationSpec spec, LongAccumulator done, CollectionAccumulator<String> loads) {
+        this.spec = spec;
+        this.done = done;
+        this.loads = loads;
+    }
+
+    Iterator<Row> evaluatePartition(Iterator<Row> input) {
+        List<Row> rows = new ArrayList<>();
+        input.forEachRemaining(rows::add);
+        if (rows.isEmpty()) {
+            return rows.iterator();
+        }
+        rows.sort(Comparator.comparingLong(r -> r.getLong(0)));
+        LoadedModel model = ExecutorModels.forTask(spec, loads);
+        boolean llama = !model.spec().encoderDecoder();
+        List<String> prompts = rows.stream()
+                .map(r -> llama ? PromptBuilder.llama(r.getString(7)) : r.getString(7))
+                .toList();
+        List<PromptResult> results = new PromptRunner(model, spec.decoding())
+                .run(prompts, n -> JobProgress.batchDone(done, n));
+        PredictionScorer scorer = new PredictionScorer(
+                JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
+        List<Row> out = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(evaluated(rows.get(i), results.get(i), scorer));
+        }
+        return FaultInjection.maybeFailHalfWay(out.iterator(), out.size(), spec.failOnceAtPartition());
+    }
+
+    private static Row evaluated(Row input, PromptResult result, PredictionScorer scorer) {
+        if (result.failed()) {
+            return PredictionSchema.row(input, result, null, result.error());
+        }
+        GnerRecord record = new GnerRecord(input.getString(1), input.getString(2),
+                Arrays.asList((String[]) input.get(6)),
+                new NerSentence(input.getString(3), Arrays.asList((String[]) input.get(4)),
+                        Arrays.asList((String[]) input.get(5))),
+                null, null, result.text(), null);
+        try {
+            return PredictionSchema.row(input, result, scorer.score(record), null);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return PredictionSchema.row(input, result, null, "scoring failed: " + message);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.gner.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.gner.generate.DecodingOptions;
+import org.gner.model.ModelCache;
+import org.gner.model.TinyT5Checkpoints;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** annotate end to end in local[2,2] with a tiny random T5 (which rarely finds entities). */
+class AnnotateJobTest {
+    private static final List<String> LINES = List.of(
+            "Barack Obama visited Paris. He met Emmanuel Macron at the Élysée Palace!",
+            "",
+            "Zoë 😀 works for the U.S. Department of Energy in Washington, D.C.",
+            "Apple (AAPL) paid $1,000.50 to Mr. J. Smith on 3 May 2021.",
+            "one two three four five six seven eight nine ten eleven twelve");
+
+    @TempDir
+    static Path tmp;
+    private static SparkSession spark;
+    private static Path model;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2,2]").appName("gner-annotate-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.driver.host", "127.0.0.1")
+                .getOrCreate();
+        model = TinyT5Checkpoints.write(tmp.resolve("model"), TinyT5Checkpoints.Spec.flan(31),
+                TinyT5Checkpoints.Format.F32);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static AnnotateJob.Options options(String input, String format, Path output) {
+        return new AnnotateJob.Options(model.toString(), AnnotateJob.parseLabels("person, location,organization"),
+                input, format, "id", "text", output.toString(), false, new DecodingOptions(12, 1, 2048, 64, 0),
+                "cpu", "fp32", 6);
+    }
+
+    @Test
+    void everyTextLineAppearsWithSentencesWordsAndOffsets() throws IOException {
+        Path input = Files.write(tmp.resolve("docs.txt"), LINES);
+        Path out = tmp.resolve("text-out");
+        AnnotateJob.Result result = AnnotateJob.run(spark, options(input.toString(), "auto", out));
+
+        assertEquals(LINES.size(), result.rows());
+        assertEquals(0, result.errors());
+        List<Row> rows = spark.read().parquet(out.resolve("annotations").toString())
+                .orderBy("row", "sentence").collectAsList();
+        assertEquals(LINES.size(), rows.stream().map(r -> r.getLong(0)).distinct().count());
+        StructType schema = spark.read().parquet(out.resolve("annotations").toString()).schema();
+        assertEquals(List.of("row", "id", "sentence", "start", "end", "words", "labels", "entities", "prediction",
+                "match_kind", "input_tokens", "output_tokens", "truncated", "error"), List.of(schema.fieldNames()));
+        assertEquals(List.of("text", "label", "start", "end", "word_start", "word_end"), List.of(
+                ((StructType) ((org.apache.spark.sql.types.ArrayType) schema.apply("entities").dataType())
+                        .elementType()).fieldNames()));
+
+        for (Row r : rows) {
+            int line = Integer.parseInt(r.getString(1)) - 1;
+            assertEquals(line, r.getLong(0));
+            String text = LINES.get(line);
+            List<String> words = r.getList(5);
+            if (text.isEmpty()) {
+                assertTrue(words.isEmpty());
+                assertTrue(r.getList(7).isEmpty());
+                assertNull(r.get(13));
+                continue;
+            }
+            assertFalse(words.isEmpty());
+            assertTrue(words.size() <= 6, "sentences are cut at --max-words");
+            assertEquals(words.size(), r.getList(6).size());
+            String sentence = slice(text, r.getInt(3), r.getInt(4));
+            assertTrue(sentence.startsWith(words.get(0)) && sentence.endsWith(words.get(words.size() - 1)), sentence);
+            for (Row e : r.<Row>getList(7)) {
+                assertEquals(e.getString(0), slice(text, e.getInt(2), e.getInt(3)));
+            }
+            assertNotNull(r.getString(8));
+        }
+        // the first line is two sentences (5 and 9 words: the second cut into 6 + 3), the last 12 words
+        assertEquals(3, rows.stream().filter(r -> r.getLong(0) == 0).count());
+        assertEquals(2, rows.stream().filter(r -> r.getLong(0) == 4).count());
+        assertEquals(java.util.Map.of("driver", 1), result.modelLoads());
+        assertEquals(1, ModelCache.loads(model));
+        assertTrue(Files.exists(out.resolve("annotations/_SUCCESS")));
+        assertTrue(Files.exists(out.resolve("run.json")));
+    }
+
+    @Test
+    void jsonlRowsKeepTheirIdsAndBadLinesGetAnError() throws IOException {
+        Path input = Files.write(tmp.resolve("docs.jsonl"), List.of(
+                "{\"id\": \"a\", \"text\": \"Angela Merkel spoke in Berlin.\"}",
+                "{not json",
+                "{\"id\": 7, \"text\": \"Tokyo is big.\"}",
+                "{\"id\": \"no-text\"}"));
+        Path out = tmp.resolve("jsonl-out");
+        AnnotateJob.Result result = AnnotateJob.run(spark, options(input.toString(), "auto", out));
+        assertEquals(4, result.rows());
+        List<Row> rows = spark.read().parquet(out.resolve("annotations").toString())
+                .orderBy("row", "sentence").collectAsList();
+        assertEquals(List.of("a", "2", "7", "no-text"), rows.stream().map(r -> r.getString(1)).distinct().toList());
+        assertTrue(rows.get(1).getString(13).contains("not valid JSON"));
+        assertTrue(rows.get(3).getString(13).contains("'text'"));
+        assertNull(rows.get(0).get(13));
+        assertEquals(2, result.errors());
+    }
+
+    @Test
+    void parquetInputWithTextAndIdColumns() {
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("doc_id", DataTypes.LongType, false),
+                DataTypes.createStructField("body", DataTypes.StringType, true)));
+        Path input = tmp.resolve("docs.parquet");
+        spark.createDataFrame(List.of(RowFactory.create(10L, "Rome is in Italy."), RowFactory.create(11L, null),
+                RowFactory.create(12L, "Nothing here")), schema).coalesce(1).write().parquet(input.toString());
+        Path out = tmp.resolve("parquet-out");
+        AnnotateJob.Result result = AnnotateJob.run(spark, new AnnotateJob.Options(model.toString(),
+                List.of("location"), input.toString(), "auto", "doc_id", "body", out.toString(), false,
+                new DecodingOptions(8, 1, 2048, 64, 0), "cpu", "fp32", 100));
+        assertEquals(3, result.rows());
+        List<Row> rows = spark.read().parquet(out.resolve("annotations").toString()).orderBy("row").collectAsList();
+        assertEquals(List.of("10", "11", "12"), rows.stream().map(r -> r.getString(1)).toList());
+        assertEquals("no text", rows.get(1).getString(13));
+
+        var missing = assertThrows(IllegalArgumentException.class, () -> AnnotateJob.run(spark,
+                new AnnotateJob.Options(model.toString(), List.of("location"), input.toString(), "parquet", "id",
+                        "text", tmp.resolve("never").toString(), false, new DecodingOptions(8, 1, 2048, 64, 0),
+                        "cpu", "fp32", 100)));
+        assertTrue(missing.getMessage().contains("--text-column"), missing.getMessage());
+    }
+
+    @Test
+    void aRetriedTaskWritesTheSameAnnotations() throws IOException {
+        Path input = Files.write(tmp.resolve("retry.txt"), LINES);
+        Path first = tmp.resolve("retry-a");
+        Path second = tmp.resolve("retry-b");
+        AnnotateJob.run(spark, options(input.toString(), "text", first));
+        spark.conf().set(FaultInjection.CONF, "0");
+        try {
+            AnnotateJob.run(spark, options(input.toString(), "text", second));
+        } finally {
+            spark.conf().unset(FaultInjection.CONF);
+        }
+        assertEquals(spark.read().parquet(first.resolve("annotations").toString()).orderBy("row", "sentence")
+                        .collectAsList(),
+                spark.read().parquet(second.resolve("annotations").toString()).orderBy("row", "sentence")
+                        .collectAsList());
+    }
+
+    @Test
+    void labelsAreTrimmedAndDeduplicated() {
+        assertEquals(List.of("person", "organization"), AnnotateJob.parseLabels(" person,organization,, person "));
+        assertThrows(IllegalArgumentException.class, () -> AnnotateJob.parseLabels(" , "));
+    }
+
+    private static String slice(String text, int start, int end) {
+        return new String(text.codePoints().toArray(), start, end - start);
+    }
+}
