@@ -1,5 +1,6 @@
 package org.gner.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,7 +13,10 @@ import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * T5 (v1.0, v1.1, Flan-T5, GNER-T5) running on DJL's PyTorch engine, with the semantics of HF's
@@ -32,6 +36,15 @@ import java.util.List;
  *
  * <p>Precision: weights in the requested dtype (fp32, or fp16 where {@code wo} stays fp32 as HF keeps
  * it); the residual stream, the norm statistics, the softmax and the logits are fp32.
+ *
+ * <p>Training ({@link #loadForTraining}): the same forward code, fp32, with every weight a leaf that
+ * requires a gradient. Folded weights are not HF's trainable tensors, so a training model skips the
+ * folding: it keeps the layer norms' weights and applies them (and the tied-lm_head scale) in the
+ * forward, reads the tied lm_head from {@code shared} at use, and gathers the position bias from the
+ * bias tables as arrays. Arithmetic is out of place where autograd needs the overwritten operand. The
+ * optimiser updates the fused {@code [in, out]} arrays directly (AdamW is element-wise, so this is the
+ * same update as on HF's tensors); {@link #checkpointTensors} splits and transposes them back into
+ * HF's names.
  */
 public final class T5Model implements GenerativeModel {
 
@@ -41,27 +54,52 @@ public final class T5Model implements GenerativeModel {
     private final NDManager root;
     private final NDManager weights;
     private final NDArray shared; // [vocab, d_model]
-    private final NDArray lmHead; // [d_model, vocab], decoder final norm (and tied scale) folded in
+    /** {@code [d_model, vocab]}: decoder final norm (and tied scale) folded in; null when training a tied head. */
+    private final NDArray lmHead;
     private final EncoderBlock[] encoder;
     private final DecoderBlock[] decoder;
     private final float[][] encoderBiasTable; // [buckets][heads]
     private final float[][] decoderBiasTable; // [buckets][heads]
     private final Scalars scalars;
+    /**
+     * Training mode: norm weights and the tied scale are not folded (the fields below and each block's
+     * norm weights are set only then), and every weight is a trainable leaf.
+     */
+    private final boolean trainable;
+    private final NDArray encoderFinalNorm; // [d_model], training only (else folded into cross k|v)
+    private final NDArray decoderFinalNorm; // [d_model], training only (else folded into lm_head)
+    private final NDArray encoderBiasWeights; // [buckets, heads], training only
+    private final NDArray decoderBiasWeights; // [buckets, heads], training only
+    /** Training only: every trainable array by model name, with the HF tensors it holds. */
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+
+    /**
+     * One trainable array. {@code transposed}: HF Linear weights {@code [out, in]} concatenated along out
+     * and stored {@code [in, sum(out)]}; otherwise stored as HF stores it.
+     */
+    private record Parameter(List<String> hfNames, boolean transposed, NDArray array) {}
+
+    /*
+     * In every block record, {@code norm} is the preceding layer norm's weight {@code [d_model]} when
+     * training, and null when it is folded into the projection after it (inference).
+     */
 
     /** Self-attention: {@code qkv [d_model, 3 * inner]} (norm folded in), {@code out [inner, d_model]}. */
-    private record SelfAttention(NDArray qkv, NDArray out) {}
+    private record SelfAttention(NDArray norm, NDArray qkv, NDArray out) {}
 
     /**
      * Cross-attention: {@code q [d_model, inner]} (decoder norm folded in), {@code kv [d_model, 2 * inner]}
      * (encoder final norm folded in), {@code out [inner, d_model]}.
      */
-    private record CrossAttention(NDArray q, NDArray kv, NDArray out) {}
+    private record CrossAttention(NDArray norm, NDArray q, NDArray kv, NDArray out) {}
 
     /**
      * {@code wi [d_model, d_ff]}, or {@code [d_model, 2 * d_ff]} = wi_0|wi_1 when gated (norm folded in);
-     * {@code wo [d_ff, d_model]} (a transposed view of the checkpoint's {@code [d_model, d_ff]}).
+     * {@code wo [d_model, d_ff]} as the checkpoint stores it, and {@code woT [d_ff, d_model]} a transposed
+     * view of it made at load (inference reads wo through it; training makes the view at use, so
+     * autograd sees it).
      */
-    private record FeedForward(NDArray wi, NDArray wo) {}
+    private record FeedForward(NDArray norm, NDArray wi, NDArray wo, NDArray woT) {}
 
     private record EncoderBlock(SelfAttention self, FeedForward ff) {}
 
@@ -78,6 +116,18 @@ public final class T5Model implements GenerativeModel {
      * bf16 files are widened to the requested dtype.
      */
     public static T5Model load(Path dir, RuntimeOptions options) throws IOException {
+        return load(dir, options, false);
+    }
+
+    /**
+     * Loads a checkpoint for training: fp32, norms not folded, every weight a leaf requiring a gradient
+     * (see the class comment). The same forward runs; {@link #parameters} are the optimiser's arrays.
+     */
+    public static T5Model loadForTraining(Path dir, Device device) throws IOException {
+        return load(dir, new RuntimeOptions(device, DataType.FLOAT32), true);
+    }
+
+    private static T5Model load(Path dir, RuntimeOptions options, boolean trainable) throws IOException {
         T5Config config = T5Config.read(dir.resolve("config.json"));
         WeightStore store = WeightStore.open(dir);
         checkShapes(store, config);
@@ -88,7 +138,7 @@ public final class T5Model implements GenerativeModel {
         }
         NDManager root = NDManager.newBaseManager(options.device());
         try {
-            return new T5Model(config, store, dtype, root);
+            return new T5Model(config, store, dtype, root, trainable);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -136,8 +186,9 @@ public final class T5Model implements GenerativeModel {
         }
     }
 
-    private T5Model(T5Config config, WeightStore store, DataType dtype, NDManager root) {
+    private T5Model(T5Config config, WeightStore store, DataType dtype, NDManager root, boolean trainable) {
         this.config = config;
+        this.trainable = trainable;
         this.dtype = dtype;
         this.root = root;
         this.spec = new ModelSpec("t5", true, config.vocabSize(), config.eosTokenId(), config.padTokenId(),
@@ -145,10 +196,12 @@ public final class T5Model implements GenerativeModel {
         this.weights = root.newSubManager();
         try (NDManager scratch = root.newSubManager()) {
             Loader loader = new Loader(store, scratch);
-            shared = loader.keep(store.load("shared.weight", scratch, dtype));
+            shared = loader.plain("shared.weight");
             double tiedScale = config.tieWordEmbeddings() ? Math.pow(config.dModel(), -0.5) : 1;
-            lmHead = loader.projection(dtype, "decoder.final_layer_norm.weight", tiedScale,
-                    config.tieWordEmbeddings() ? "shared.weight" : "lm_head.weight");
+            // A trainable tied head must be shared itself, so it is read through a transpose at use.
+            lmHead = trainable && config.tieWordEmbeddings() ? null
+                    : loader.projection(dtype, "decoder.final_layer_norm.weight", tiedScale,
+                            config.tieWordEmbeddings() ? "shared.weight" : "lm_head.weight");
             encoder = new EncoderBlock[config.numLayers()];
             for (int i = 0; i < encoder.length; i++) {
                 String layer = "encoder.block." + i + ".layer.";
@@ -163,14 +216,23 @@ public final class T5Model implements GenerativeModel {
                 decoder[i] = new DecoderBlock(
                         loader.selfAttention(layer + "0."),
                         new CrossAttention(
+                                loader.norm(layer + "1.layer_norm.weight"),
                                 loader.projection(dtype, layer + "1.layer_norm.weight", 1, cross + "q.weight"),
                                 loader.projection(dtype, "encoder.final_layer_norm.weight", 1,
                                         cross + "k.weight", cross + "v.weight"),
                                 loader.projection(dtype, null, 1, cross + "o.weight")),
                         loader.feedForward(layer + "2."));
             }
+            encoderFinalNorm = loader.norm("encoder.final_layer_norm.weight");
+            decoderFinalNorm = loader.norm("decoder.final_layer_norm.weight");
             encoderBiasTable = loader.table("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
             decoderBiasTable = loader.table("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
+            encoderBiasWeights = trainable
+                    ? loader.plain("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight")
+                    : null;
+            decoderBiasWeights = trainable
+                    ? loader.plain("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight")
+                    : null;
             double c = Math.sqrt(2 / Math.PI);
             scalars = new Scalars(
                     loader.keep(scratch.create((float) config.layerNormEpsilon())),
@@ -178,8 +240,13 @@ public final class T5Model implements GenerativeModel {
                     loader.keep(scratch.create((float) (2 * c * 0.044715))),
                     loader.keep(scratch.create((float) (2 * c))));
         }
-        // Any array a forward pass attaches here by mistake would live as long as the model: forbid it.
-        weights.cap();
+        if (trainable) {
+            // Not capped: DJL attaches each getGradient() handle to the weight's own manager.
+            parameters.values().forEach(p -> p.array().setRequiresGradient(true));
+        } else {
+            // Any array a forward pass attaches here by mistake would live as long as the model: forbid it.
+            weights.cap();
+        }
     }
 
     /** Reads checkpoint tensors into the model's layout; temporaries stay in {@code scratch}. */
@@ -194,7 +261,8 @@ public final class T5Model implements GenerativeModel {
 
         /**
          * HF Linear weights {@code [out, in]}, concatenated along out and stored {@code [in, sum(out)]},
-         * with the preceding layer norm's weight (if any) and {@code scale} folded into the rows.
+         * with the preceding layer norm's weight (if any) and {@code scale} folded into the rows, except
+         * when training: then neither is folded (the forward applies them) and the array is a parameter.
          */
         NDArray projection(DataType type, String normName, double scale, String... names) {
             NDList parts = new NDList();
@@ -204,6 +272,9 @@ public final class T5Model implements GenerativeModel {
             NDArray fused = names.length == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [out, in]
             Shape shape = fused.getShape();
             NDArray w = fused.transpose().flatten().reshape(shape.get(1), shape.get(0)); // [in, out], contiguous
+            if (trainable) {
+                return parameter(w, true, names); // fp32
+            }
             if (normName != null) {
                 w = w.mul(store.load(normName, scratch, DataType.FLOAT32).reshape(-1, 1));
             }
@@ -216,6 +287,7 @@ public final class T5Model implements GenerativeModel {
         SelfAttention selfAttention(String layer) {
             String prefix = layer + "SelfAttention.";
             return new SelfAttention(
+                    norm(layer + "layer_norm.weight"),
                     projection(dtype, layer + "layer_norm.weight", 1,
                             prefix + "q.weight", prefix + "k.weight", prefix + "v.weight"),
                     projection(dtype, null, 1, prefix + "o.weight"));
@@ -230,8 +302,20 @@ public final class T5Model implements GenerativeModel {
             // HF keeps wo in fp32 for half-precision T5 (_keep_in_fp32_modules): its inputs overflow fp16.
             // wo stays [out, in] as stored, read through a transposed view: MKL runs this shape faster
             // that way at every batch size (measured), unlike the wider projections.
-            NDArray wo = keep(store.load(prefix + "wo.weight", scratch, DataType.FLOAT32));
-            return new FeedForward(wi, keep(wo.transpose()));
+            NDArray wo = store.load(prefix + "wo.weight", scratch, DataType.FLOAT32);
+            wo = trainable ? parameter(wo, false, prefix + "wo.weight") : keep(wo);
+            return new FeedForward(norm(norm), wi, wo, keep(wo.transpose()));
+        }
+
+        /** A weight stored as the checkpoint stores it, in the compute dtype; a parameter when training. */
+        NDArray plain(String name) {
+            NDArray array = store.load(name, scratch, dtype);
+            return trainable ? parameter(array, false, name) : keep(array);
+        }
+
+        /** A layer norm's weight when training; null otherwise (it is folded into a projection). */
+        NDArray norm(String name) {
+            return trainable ? plain(name) : null;
         }
 
         float[][] table(String name) {
@@ -248,6 +332,68 @@ public final class T5Model implements GenerativeModel {
             array.attach(weights);
             return array;
         }
+
+        /** Keeps a trainable array, registered under its HF tensor names. */
+        private NDArray parameter(NDArray array, boolean transposed, String... hfNames) {
+            keep(array);
+            parameters.put(String.join("|", hfNames), new Parameter(List.of(hfNames), transposed, array));
+            return array;
+        }
+    }
+
+    // ---------------------------------------------------------------- training access
+
+    /**
+     * Training mode only: the trainable arrays in the model's own layout, by name (an HF tensor name,
+     * or {@code a|b|c} for a fused one), in load order. They are the leaves the optimiser updates in
+     * place.
+     */
+    public Map<String, NDArray> parameters() {
+        requireTrainable();
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> out.put(name, p.array()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Training mode only: the weights under HF's names and layouts ({@code [out, in]} Linear weights,
+     * fused arrays split, layer norm weights as they are), as new arrays in {@code out}: what
+     * {@code model.safetensors} holds. A tied head is not written ({@code shared.weight} is it).
+     */
+    public Map<String, NDArray> checkpointTensors(NDManager out) {
+        requireTrainable();
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (NDManager views = out.newSubManager()) {
+            for (Parameter p : parameters.values()) {
+                NDList parts;
+                if (p.transposed()) {
+                    NDArray hf = p.array().transpose(); // [sum(out), in], a view
+                    hf.attach(views);
+                    parts = p.hfNames().size() == 1 ? new NDList(hf) : hf.split(p.hfNames().size(), 0);
+                    parts.attach(views);
+                } else {
+                    parts = new NDList(p.array()); // one tensor, as stored
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    NDArray copy = parts.get(i).duplicate(); // contiguous
+                    copy.attach(out);
+                    tensors.put(p.hfNames().get(i), copy);
+                }
+            }
+        }
+        return tensors;
+    }
+
+    /** Whether this model was loaded for training (norms unfolded, weights requiring gradients). */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    private void requireTrainable() {
+        if (!trainable) {
+            throw new IllegalStateException("an inference T5Model holds folded weights, not HF's tensors: "
+                    + "load it with T5Model.loadForTraining");
+        }
     }
 
     // ---------------------------------------------------------------- building blocks
@@ -258,20 +404,46 @@ public final class T5Model implements GenerativeModel {
      */
     private NDArray normalize(NDArray x) {
         NDArray variance = x.square().mean(new int[] {-1}, true); // [..., 1]
-        NDArray normed = x.mul(variance.addi(scalars.eps()).powi(scalars.minusHalf()));
+        NDArray shifted = variance.addi(scalars.eps());
+        // pow's gradient needs its input, so training keeps it
+        NDArray normed = x.mul(trainable ? shifted.pow(scalars.minusHalf()) : shifted.powi(scalars.minusHalf()));
         return toType(normed, dtype);
     }
 
-    private NDArray feedForward(NDArray normed, FeedForward ff) {
+    /**
+     * T5LayerNorm: {@link #normalize}, times the norm's weight when it is not folded into the next
+     * projection ({@code weight} non-null only when training).
+     */
+    private NDArray norm(NDArray x, NDArray weight) {
+        NDArray normed = normalize(x);
+        return weight == null ? normed : multiply(normed, weight);
+    }
+
+    /**
+     * {@code a * b}, in place into {@code a} when not training. Autograd needs {@code a} as it was
+     * for {@code b}'s gradient (and a sigmoid needs its own output), so training makes a new array.
+     */
+    private NDArray multiply(NDArray a, NDArray b) {
+        return trainable ? a.mul(b) : a.muli(b);
+    }
+
+    /** The residual update {@code h + x}: in place when not training (the norms saved {@code h} for backward). */
+    private NDArray residual(NDArray h, NDArray x) {
+        return trainable ? h.add(x) : h.addi(x);
+    }
+
+    private NDArray feedForward(NDArray h, FeedForward ff) {
+        NDArray normed = norm(h, ff.norm());
         NDArray hidden = normed.matMul(ff.wi()); // [..., d_ff] or [..., 2 * d_ff]
         if (config.isGatedAct()) {
             int dFf = config.dFf();
             NDArray gate = activate(hidden.get(sliceLast(hidden, 0, dFf)));
-            hidden = gate.muli(hidden.get(sliceLast(hidden, dFf, 2 * dFf)));
+            hidden = multiply(gate, hidden.get(sliceLast(hidden, dFf, 2 * dFf)));
         } else {
             hidden = activate(hidden);
         }
-        return toType(hidden, DataType.FLOAT32).matMul(ff.wo()); // [..., d_model]
+        NDArray woT = trainable ? ff.wo().transpose() : ff.woT(); // [d_ff, d_model]
+        return toType(hidden, DataType.FLOAT32).matMul(woT); // [..., d_model]
     }
 
     private NDArray activate(NDArray x) {
@@ -290,8 +462,8 @@ public final class T5Model implements GenerativeModel {
      * computed as {@code x * sigmoid(2u)} (the same function) in fewer passes.
      */
     private NDArray geluTanh(NDArray x) {
-        NDArray twoU = x.square().muli(scalars.geluCubic()).addi(scalars.geluLinear()).muli(x);
-        return Activation.sigmoid(twoU).muli(x);
+        NDArray twoU = multiply(x.square().muli(scalars.geluCubic()).addi(scalars.geluLinear()), x);
+        return multiply(Activation.sigmoid(twoU), x);
     }
 
     /**
@@ -369,6 +541,9 @@ public final class T5Model implements GenerativeModel {
      * Masked keys get the dtype's minimum added, as HF's causal mask does.
      */
     private NDArray positionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries, int keys) {
+        if (trainable) {
+            return trainablePositionBias(manager, isDecoder, firstQuery, queries, keys);
+        }
         float[][] table = isDecoder ? decoderBiasTable : encoderBiasTable;
         int heads = config.numHeads();
         float min = minValue(dtype);
@@ -389,6 +564,27 @@ public final class T5Model implements GenerativeModel {
             }
         }
         return toType(manager.create(bias, new Shape(1, heads, queries, keys)), dtype);
+    }
+
+    /** {@link #positionBias} gathered from the bias weights, so the tables receive gradients (fp32). */
+    private NDArray trainablePositionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries,
+            int keys) {
+        long[] buckets = new long[queries * keys];
+        float[] mask = new float[queries * keys];
+        for (int i = 0; i < queries; i++) {
+            int query = firstQuery + i;
+            for (int j = 0; j < keys; j++) {
+                buckets[i * keys + j] = relativePositionBucket(j - query, !isDecoder,
+                        config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
+                mask[i * keys + j] = isDecoder && j > query ? minValue(dtype) : 0;
+            }
+        }
+        NDArray table = isDecoder ? decoderBiasWeights : encoderBiasWeights; // [buckets, heads]
+        NDArray ids = manager.create(buckets, new Shape(queries * keys));
+        NDArray values = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        values.attach(manager); // [queries * keys, heads]
+        NDArray bias = values.transpose().reshape(1, config.numHeads(), queries, keys);
+        return bias.add(manager.create(mask, new Shape(1, 1, queries, keys))); // [1, heads, queries, keys]
     }
 
     /** HF's {@code torch.finfo(dtype).min}, the additive mask value. */
@@ -428,28 +624,37 @@ public final class T5Model implements GenerativeModel {
 
     /**
      * The encoder stack: returns its output normalized, {@code [batch, S, d_model]} in the compute
-     * dtype (the final norm's weight is folded into every cross-attention k|v projection).
+     * dtype (the final norm's weight is folded into every cross-attention k|v projection, or applied
+     * here when training).
      */
     private NDArray encode(NDManager manager, Batch batch) {
         NDArray h = embed(manager, batch.ids()); // [batch, S, d_model]
         NDArray bias = positionBias(manager, false, 0, batch.length(), batch.length()); // [1, heads, S, S]
         int inner = config.innerDim();
         for (EncoderBlock block : encoder) {
-            NDArray qkv = normalize(h).matMul(block.self().qkv()); // [batch, S, 3 * inner]
+            NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv()); // [batch, S, 3 * inner]
             NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
             NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias,
                     batch.keyMask());
-            h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
-            h.addi(feedForward(normalize(h), block.ff()));
+            h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+            h = residual(h, feedForward(h, block.ff()));
         }
-        return normalize(h);
+        return norm(h, encoderFinalNorm);
     }
 
     // ---------------------------------------------------------------- decoder
 
     /** Logits from the last decoder hidden states {@code [rows, n, d_model]} (fp32): fp32 {@code [rows, n, vocab]}. */
     private NDArray logitsOf(NDArray hidden) {
-        return toType(normalize(hidden).matMul(lmHead), DataType.FLOAT32);
+        if (!trainable) {
+            return toType(normalize(hidden).matMul(lmHead), DataType.FLOAT32);
+        }
+        NDArray normed = norm(hidden, decoderFinalNorm);
+        if (config.tieWordEmbeddings()) {
+            normed = normed.mul(Math.pow(config.dModel(), -0.5)); // HF's tied-head scale
+        }
+        NDArray head = lmHead != null ? lmHead : shared.transpose(); // [d_model, vocab]
+        return toType(normed.matMul(head), DataType.FLOAT32);
     }
 
     @Override
@@ -479,7 +684,7 @@ public final class T5Model implements GenerativeModel {
     }
 
     /**
-     * Uncached teacher-forced logits, for tests: every prompt encoded, every decoder input row fed
+     * Uncached teacher-forced logits (the training forward; also the tests' reference): every prompt encoded, every decoder input row fed
      * at once with full causal self-attention recomputed from scratch. Returns fp32
      * {@code [batch, tgt, vocab]} attached to {@code out}.
      */
@@ -499,16 +704,16 @@ public final class T5Model implements GenerativeModel {
             NDArray h = embed(tmp, tmp.create(flat, new Shape(decoderInputs.size(), tgt)));
             NDArray bias = positionBias(tmp, true, 0, tgt, tgt);
             for (DecoderBlock block : decoder) {
-                NDArray qkv = normalize(h).matMul(block.self().qkv());
+                NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv());
                 NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
                 NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias);
-                h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+                h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
                 NDArray kv = encoded.matMul(block.cross().kv());
-                NDArray q = heads(normalize(h).matMul(block.cross().q()), 0, inner);
+                NDArray q = heads(norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
                 attention = attend(q, heads(kv, 0, inner).transpose(0, 1, 3, 2), heads(kv, inner, 2 * inner),
                         batch.keyMask());
-                h.addi(toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
-                h.addi(feedForward(normalize(h), block.ff()));
+                h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
+                h = residual(h, feedForward(h, block.ff()));
             }
             NDArray logits = logitsOf(h);
             logits.attach(out);
@@ -646,7 +851,7 @@ public final class T5Model implements GenerativeModel {
                 NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
                 for (int i = 0; i < decoder.length; i++) {
                     DecoderBlock block = decoder[i];
-                    NDArray qkv = normalize(h).matMul(block.self().qkv()); // [rows, n, 3 * inner]
+                    NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv()); // [rows, n, 3 * inner]
                     NDArray newKv = qkv.get(sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
                             .reshape(rows, n, 2, heads, config.dKv())
                             .transpose(2, 0, 3, 1, 4); // [2, rows, heads, n, d_kv]
@@ -654,13 +859,13 @@ public final class T5Model implements GenerativeModel {
                     NDArray keysT = cache[i].get(tmp, keysSoFar).transpose(0, 1, 3, 2); // [rows, heads, d_kv, end]
                     NDArray values = cache[i].get(tmp, valuesSoFar); // [rows, heads, end, d_kv]
                     NDArray attention = attend(heads(qkv, 0, inner), keysT, values, bias);
-                    h.addi(toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+                    h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
 
-                    NDArray q = heads(normalize(h).matMul(block.cross().q()), 0, inner);
+                    NDArray q = heads(norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
                     attention = attend(q, crossKeysT[i], crossValues[i], keyMask);
-                    h.addi(toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
+                    h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
 
-                    h.addi(feedForward(normalize(h), block.ff()));
+                    h = residual(h, feedForward(h, block.ff()));
                 }
                 NDArray logits = logitsOf(h);
                 logits.attach(out);

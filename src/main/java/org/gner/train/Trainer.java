@@ -1,0 +1,199 @@
+package org.gner.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.gner.metrics.DatasetMetrics;
+import org.gner.metrics.MetricsAccumulator;
+import org.gner.model.ModelTokenizer;
+import org.gner.model.T5Model;
+import org.gner.prompt.LabelOrder;
+
+/**
+ * The training loop: per epoch, fresh label orders and a fresh batch order (both pure functions of
+ * seed and epoch), teacher-forced steps through the runtime's {@link T5Model} with AdamW and a
+ * linear schedule, resumable checkpoints, and a JSONL metrics file (loss per log interval and per
+ * epoch, dev F1 per epoch). Progress goes to {@code progress} (stderr in the CLI).
+ */
+public final class Trainer {
+    public static final String METRICS_FILE = "metrics.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final T5Model model;
+    private final ModelTokenizer tokenizer;
+    private final TrainingData train;
+    private final List<TokenizedExample> dev;
+    private final DevEvaluator evaluator;
+    private final TrainingOptions options;
+    private final Path output;
+    private final Path configJson;
+    private final Path tokenizerDir;
+    private final PrintStream progress;
+
+    /**
+     * @param configJson   the config.json every checkpoint copies
+     * @param tokenizerDir the folder whose tokenizer files every checkpoint copies
+     * @param dev          tokenized dev examples (may be empty); {@code evaluator} may be null then
+     */
+    public Trainer(T5Model model, ModelTokenizer tokenizer, TrainingData train, List<TokenizedExample> dev,
+            DevEvaluator evaluator, TrainingOptions options, Path output, Path configJson, Path tokenizerDir,
+            PrintStream progress) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.train = train;
+        this.dev = List.copyOf(dev);
+        this.evaluator = evaluator;
+        this.options = options;
+        this.output = output;
+        this.configJson = configJson;
+        this.tokenizerDir = tokenizerDir;
+        this.progress = progress;
+    }
+
+    /** Label order seed of an epoch: label orders change every epoch, reproducibly. */
+    static long labelSeed(long seed, int epoch) {
+        return seed + 1_000_003L * epoch;
+    }
+
+    /** Trains from scratch or, with {@code resumeFrom}, continues a resumable checkpoint exactly. */
+    public TrainerState run(Path resumeFrom) throws IOException {
+        Files.createDirectories(output);
+        Map<String, NDArray> parameters = model.parameters();
+        try (NDManager scope = model.newScope(); AdamW optimizer = new AdamW(scope, parameters, options.weightDecay())) {
+            TrainerState state = resumeFrom == null
+                    ? new TrainerState(0, 0, 0, 0, 0, options.seed())
+                    : Checkpoints.restore(resumeFrom, optimizer, scope);
+            if (state.seed() != options.seed()) {
+                throw new IllegalArgumentException("checkpoint was trained with seed " + state.seed()
+                        + ", not " + options.seed());
+            }
+            List<TokenizedExample> examples = epochExamples(state.epoch());
+            int batchesPerEpoch = plan(examples, state.epoch()).size();
+            LinearSchedule schedule = LinearSchedule.withWarmupRatio(options.learningRate(), options.warmupRatio(),
+                    batchesPerEpoch * options.epochs());
+            Progress meter = new Progress(schedule.totalSteps(), state.step());
+            for (int epoch = state.epoch(); epoch < options.epochs(); epoch++) {
+                if (epoch != state.epoch()) {
+                    examples = epochExamples(epoch);
+                }
+                List<List<Integer>> batches = plan(examples, epoch);
+                for (int b = state.nextBatch(); b < batches.size(); b++) {
+                    List<TokenizedExample> batch = batches.get(b).stream().map(examples::get).toList();
+                    double lr = schedule.rate(state.step());
+                    StepResult result = step(optimizer, parameters, batch, lr);
+                    state = new TrainerState(state.step() + 1, epoch, b + 1,
+                            state.epochLossSum() + result.loss() * result.targetTokens(),
+                            state.epochTargetTokens() + result.targetTokens(), options.seed());
+                    meter.add(result.tokens());
+                    if (state.step() % options.logEverySteps() == 0) {
+                        progress.println(meter.line(state, result.loss(), lr, batches.size()));
+                        appendMetrics(stepRecord(state, result, lr));
+                    }
+                    boolean last = options.maxSteps() > 0 && state.step() >= options.maxSteps();
+                    if (last || (options.saveEverySteps() > 0 && state.step() % options.saveEverySteps() == 0)) {
+                        save(optimizer, state);
+                    }
+                    if (last) {
+                        return state;
+                    }
+                }
+                appendMetrics(epochRecord(state, epoch));
+                state = new TrainerState(state.step(), epoch + 1, 0, 0, 0, options.seed());
+                save(optimizer, state);
+            }
+            Checkpoints.writeModel(output, model, configJson, tokenizerDir);
+            return state;
+        }
+    }
+
+    private record StepResult(double loss, double gradNorm, int targetTokens, int tokens) {}
+
+    private StepResult step(AdamW optimizer, Map<String, NDArray> parameters, List<TokenizedExample> batch,
+            double lr) {
+        try (NDManager scope = model.newScope()) {
+            double loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray mean = TeacherForcing.meanLoss(model, scope, batch); // []
+                collector.backward(mean);
+                loss = mean.getFloat();
+            }
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("loss is " + loss + " at step " + (optimizer.steps() + 1));
+            }
+            double norm = optimizer.step(parameters, lr, options.maxGradNorm());
+            int targetTokens = batch.stream().mapToInt(e -> e.target().length).sum();
+            return new StepResult(loss, norm, targetTokens, batch.stream().mapToInt(TokenizedExample::tokens).sum());
+        }
+    }
+
+    private List<TokenizedExample> epochExamples(int epoch) {
+        return TrainingData.tokenize(train.examples(labelSeed(options.seed(), epoch)), tokenizer,
+                options.maxSourceLength(), options.maxTargetLength());
+    }
+
+    private List<List<Integer>> plan(List<TokenizedExample> examples, int epoch) {
+        return TokenBudgetBatches.plan(examples, options.batchTokens(), labelSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
+    }
+
+    private void save(AdamW optimizer, TrainerState state) throws IOException {
+        Path dir = output.resolve(Checkpoints.PREFIX + state.step());
+        Checkpoints.writeResumable(dir, model, configJson, tokenizerDir, optimizer, state);
+        Checkpoints.prune(output, options.keepCheckpoints());
+    }
+
+    private ObjectNode stepRecord(TrainerState state, StepResult result, double lr) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("step", state.step());
+        line.put("epoch", state.epoch());
+        line.put("loss", result.loss());
+        line.put("learning_rate", lr);
+        line.put("grad_norm", result.gradNorm());
+        return line;
+    }
+
+    private ObjectNode epochRecord(TrainerState state, int epoch) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("epoch", epoch + 1);
+        line.put("step", state.step());
+        line.put("train_loss", state.epochLossSum() / Math.max(1, state.epochTargetTokens()));
+        if (evaluator != null && !dev.isEmpty()) {
+            MetricsAccumulator metrics = evaluator.evaluate(model, dev);
+            ObjectNode f1 = line.putObject("dev_f1");
+            for (DatasetMetrics d : metrics.datasets()) {
+                f1.put(d.dataset(), d.f1());
+            }
+            line.put("dev_average_f1", metrics.averageF1());
+            progress.printf("epoch %d: train loss %.4f, dev average F1 %.4f%n", epoch + 1,
+                    line.get("train_loss").asDouble(), metrics.averageF1());
+        }
+        return line;
+    }
+
+    private void appendMetrics(ObjectNode line) throws IOException {
+        Files.writeString(output.resolve(METRICS_FILE), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Dev examples: at most {@code max} sentences per dataset, labels in the seeded default order. */
+    public static List<TokenizedExample> devExamples(TrainingData dev, ModelTokenizer tokenizer, int max,
+            TrainingOptions options) {
+        List<org.gner.prompt.GnerExample> kept = new ArrayList<>();
+        for (org.gner.data.LabeledDataset d : dev.datasets()) {
+            org.gner.data.LabeledDataset cut = d.withSentences(d.sentences().subList(0, Math.min(max, d.size())));
+            kept.addAll(org.gner.prompt.GnerExamples.from(cut, LabelOrder.seeded(options.seed()), false));
+        }
+        return TrainingData.tokenize(kept, tokenizer, options.maxSourceLength(), options.maxTargetLength());
+    }
+}

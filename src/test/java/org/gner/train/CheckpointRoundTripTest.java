@@ -1,0 +1,59 @@
+package org.gner.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.gner.model.ModelTokenizer;
+import org.gner.model.RuntimeOptions;
+import org.gner.model.T5Model;
+import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.WeightStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A trained model written as a HF checkpoint loads back through the runtime with the same logits. */
+class CheckpointRoundTripTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writtenCheckpointGivesTheInMemoryLogits() throws Exception {
+        for (boolean tied : new boolean[] {true, false}) {
+            Path start = TinyTrainingSetup.model(tmp.resolve("start-" + tied),
+                    new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 32, 8, 48, 4, 2, 1, 7), tied, false, 3);
+            Path out = tmp.resolve("out-" + tied);
+            TrainingOptions options = new TrainingOptions(2, 1e-3, 0.0, 0.01, 1.0, 2000, 256, 128, 5, 0, 1, 1, 3, 0);
+            try (ModelTokenizer tokenizer = ModelTokenizer.load(start);
+                    T5Model model = T5Model.loadForTraining(start, Device.cpu())) {
+                Trainer trainer = new Trainer(model, tokenizer, TinyTrainingSetup.mitMovie(8), List.of(), null,
+                        options, out, start.resolve("config.json"), start, System.err);
+                trainer.run(null);
+                Path checkpoint = out.resolve("checkpoint-3");
+                WeightStore store = WeightStore.open(checkpoint);
+                assertTrue(store.contains("shared.weight"));
+                assertEquals(!tied, store.contains("lm_head.weight"));
+                assertFalse(store.names().stream().anyMatch(n -> n.contains("|")));
+                assertTrue(Files.isRegularFile(checkpoint.resolve("generation_config.json")));
+                assertTrue(Files.isRegularFile(checkpoint.resolve("tokenizer.json")));
+
+                List<long[]> prompts = List.of(tokenizer.encode("Find the director in: films by james cameron"),
+                        tokenizer.encode("hello"));
+                List<long[]> inputs = List.of(new long[] {0, 71, 8, 12}, new long[] {0, 5, 6, 1});
+                try (T5Model loaded = T5Model.load(checkpoint, RuntimeOptions.CPU_FP32);
+                        NDManager manager = NDManager.newBaseManager()) {
+                    float[] expected = model.logits(manager, prompts, inputs).toFloatArray();
+                    float[] actual = loaded.logits(manager, prompts, inputs).toFloatArray();
+                    assertArrayEquals(expected, actual, 1e-4f);
+                }
+            }
+        }
+    }
+}

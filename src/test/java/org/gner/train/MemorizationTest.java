@@ -1,0 +1,77 @@
+package org.gner.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.gner.model.ModelTokenizer;
+import org.gner.model.T5Model;
+import org.gner.model.TinyT5Checkpoints;
+import org.gner.prompt.GnerExample;
+import org.gner.structure.PredictionStructurer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny T5 trained from scratch on 8 mit-movie sentences (GNER targets with every word labelled):
+ * the loss falls below 5% of its start, and greedy generation reproduces training targets (so far only
+ * some of them: see the assertion).
+ */
+class MemorizationTest {
+    private static final int SENTENCES = 8;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void lossFallsAndTrainingTargetsAreReproduced() throws Exception {
+        Path start = TinyTrainingSetup.model(tmp.resolve("start"),
+                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 1, 1, 1), true, false, 5);
+        Path out = tmp.resolve("out");
+        int epochs = Integer.getInteger("gner.test.memorizeEpochs", 120);
+        // one batch of all 8 sentences per epoch, so one step per epoch
+        TrainingOptions options = new TrainingOptions(epochs, 1e-2, 0.05, 0.0, 1.0, 8192, 512, 256, 3, 0, 1, 25, 0, 0);
+        TrainingData data = TinyTrainingSetup.mitMovie(SENTENCES);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(start);
+                T5Model model = T5Model.loadForTraining(start, Device.cpu())) {
+            new Trainer(model, tokenizer, data, List.of(), null, options, out, start.resolve("config.json"), start,
+                    System.err).run(null);
+
+            List<Double> losses = new ArrayList<>();
+            for (String line : Files.readAllLines(out.resolve(Trainer.METRICS_FILE))) {
+                JsonNode node = new ObjectMapper().readTree(line);
+                if (node.has("train_loss")) {
+                    losses.add(node.get("train_loss").asDouble());
+                }
+            }
+            double first = losses.get(0);
+            double last = losses.get(losses.size() - 1);
+            System.err.printf("loss %.4f -> %.4f%n", first, last);
+            assertTrue(last < 0.05 * first, "loss " + first + " -> " + last);
+
+            List<TokenizedExample> seen = TrainingData.tokenize(data.examples(Trainer.labelSeed(3, 0)), tokenizer,
+                    512, 256);
+            DevEvaluator evaluator = new DevEvaluator(tokenizer, w -> w, 256);
+            List<String> predictions = evaluator.predict(model, seen);
+            PredictionStructurer structurer = new PredictionStructurer(w -> w);
+            int exact = 0;
+            int labelsMatch = 0;
+            for (int i = 0; i < seen.size(); i++) {
+                GnerExample e = seen.get(i).example();
+                System.err.println((predictions.get(i).equals(e.target()) ? "= " : "x ") + predictions.get(i));
+                exact += predictions.get(i).equals(e.target()) ? 1 : 0;
+                List<String> labels = structurer.structure(e.words(), e.labelList(), predictions.get(i)).labels();
+                labelsMatch += labels.equals(e.labels()) ? 1 : 0;
+            }
+            System.err.printf("%d of %d reproduced word for word, %d with the right labels%n", exact, SENTENCES,
+                    labelsMatch);
+            // Known gap: at d_model 64 and 120 steps most outputs still loop; 200 steps gave 3 of 8 exact.
+            assertTrue(exact >= 1, exact + " of " + SENTENCES + " targets reproduced word for word");
+        }
+    }
+}
