@@ -1,5 +1,7 @@
 package org.gner.train;
 
+import ai.djl.ndarray.NDManager;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A tiny T5 trained from scratch on 8 mit-movie sentences (GNER targets with every word labelled):
- * the loss falls below 5% of its start, and greedy generation reproduces training targets (so far only
- * some of them: see the assertion).
+ * the loss falls below 5% of its start, and the model reproduces its training targets token by token
+ * given the gold prefix (teacher forcing), and free-running greedy generation reproduces some of them
+ * word for word (the others fall into repetition at this size).
  */
 class MemorizationTest {
     private static final int SENTENCES = 8;
@@ -33,7 +36,7 @@ class MemorizationTest {
         Path start = TinyTrainingSetup.model(tmp.resolve("start"),
                 new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 1, 1, 1), true, false, 5);
         Path out = tmp.resolve("out");
-        int epochs = Integer.getInteger("gner.test.memorizeEpochs", 120);
+        int epochs = Integer.getInteger("gner.test.memorizeEpochs", 200);
         // one batch of all 8 sentences per epoch, so one step per epoch
         TrainingOptions options = new TrainingOptions(epochs, 1e-2, 0.05, 0.0, 1.0, 8192, 512, 256, 3, 0, 1, 25, 0, 0);
         TrainingData data = TinyTrainingSetup.mitMovie(SENTENCES);
@@ -70,7 +73,13 @@ class MemorizationTest {
             }
             System.err.printf("%d of %d reproduced word for word, %d with the right labels%n", exact, SENTENCES,
                     labelsMatch);
-            // Known gap: at d_model 64 and 120 steps most outputs still loop; 200 steps gave 3 of 8 exact.
+            double accuracy;
+            try (NDManager scope = NDManager.newBaseManager()) {
+                accuracy = TeacherForcing.tokenAccuracy(model, scope, seen);
+            }
+            System.err.printf("teacher-forced token accuracy on the training targets: %.4f%n", accuracy);
+            assertTrue(accuracy >= 0.9, "teacher-forced token accuracy " + accuracy);
+            // 200 steps give 4 of 8 free-running exact reproductions here; one is the floor asserted.
             assertTrue(exact >= 1, exact + " of " + SENTENCES + " targets reproduced word for word");
         }
     }
