@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
 final class AnnotateCommand implements Callable<Integer> {
 
     @Mixin
+    SparkJobOptions job;
+
+    @Mixin
     ModelOptions model;
 
     @Mixin
@@ -48,26 +51,16 @@ final class AnnotateCommand implements Callable<Integer> {
             description = "Longer sentences are cut into pieces of this many words (default: ${DEFAULT-VALUE}).")
     int maxWords;
 
-    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output folder.")
-    String output;
-
-    @Option(names = "--overwrite", description = "Replace an existing output folder.")
-    boolean overwrite;
-
-    @Option(names = "--master", paramLabel = "<url>",
-            description = "Spark master; default: the one spark-submit set, else local[*].")
-    String master;
-
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.create("gner annotate", master);
+        SparkSession spark = SparkSessions.create("gner annotate", job.master);
         try {
             AnnotateJob.Result r = AnnotateJob.run(spark, new AnnotateJob.Options(model.model,
-                    AnnotateJob.parseLabels(labels), input, inputFormat, idColumn, textColumn, output, overwrite,
+                    AnnotateJob.parseLabels(labels), input, inputFormat, idColumn, textColumn, job.output, job.overwrite,
                     decoding.toOptions(Integer.MAX_VALUE), model.device, model.dtype, maxWords));
             System.out.printf(Locale.ROOT, "%d rows, %d sentences, %d entities, %d failed; model loads per executor:"
                     + " %s; annotations in %s/annotations%n", r.rows(), r.sentences(), r.entities(), r.errors(),
-                    r.modelLoads(), output);
+                    r.modelLoads(), job.output);
             return 0;
         } finally {
             spark.stop();

@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
+    SparkJobOptions job;
+
+    @Mixin
     ModelOptions model;
 
     @Mixin
@@ -36,9 +39,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "Split to evaluate (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output folder.")
-    String output;
-
     @Option(names = "--label-order", defaultValue = "seeded", paramLabel = "seeded|file",
             description = "Label order in each prompt: seeded shuffle per sentence (reproducible stand-in for GNER's"
                     + " random.shuffle) or label.txt order (default: ${DEFAULT-VALUE}).")
@@ -47,26 +47,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1234", description = "Seed of the seeded label order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--overwrite", description = "Replace an existing output folder.")
-    boolean overwrite;
-
-    @Option(names = "--master", paramLabel = "<url>",
-            description = "Spark master; default: the one spark-submit set, else local[*].")
-    String master;
-
     @Override
     public Integer call() {
         LabelOrder order = labelOrder.strip().equalsIgnoreCase("seeded") ? LabelOrder.seeded(seed)
                 : LabelOrder.parse(labelOrder);
-        SparkSession spark = SparkSessions.create("gner evaluate", master);
+        SparkSession spark = SparkSessions.create("gner evaluate", job.master);
         try {
             EvaluateJob.Result result = EvaluateJob.run(spark, new EvaluateJob.Options(model.model, dataDir, datasets,
-                    split, output, overwrite, decoding.toOptions(Integer.MAX_VALUE), order, model.device,
+                    split, job.output, job.overwrite, decoding.toOptions(Integer.MAX_VALUE), order, model.device,
                     model.dtype));
             MetricsOutput.printTable(result.metrics(), System.out);
             System.out.printf(Locale.ROOT, "%d sentences, %d failed, %d prompts truncated; model loads per executor:"
                     + " %s; outputs in %s%n", result.sentences(), result.errors(), result.truncated(),
-                    result.modelLoads(), output);
+                    result.modelLoads(), job.output);
             return 0;
         } finally {
             spark.stop();

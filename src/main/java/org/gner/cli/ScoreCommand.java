@@ -8,12 +8,16 @@ import org.gner.spark.MetricsReport;
 import org.gner.spark.ScoreJob;
 import org.gner.spark.SparkSessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Score GNER prediction JSONL exactly as GNER's evaluate.py does, as a Spark job.",
                 "Writes metrics/ and label_metrics/ (Parquet), metrics.json and errors/ under --output."})
 final class ScoreCommand implements Callable<Integer> {
+
+    @Mixin
+    SparkJobOptions job;
 
     @Option(names = "--predictions", required = true, paramLabel = "<jsonl>",
             description = "GNER prediction JSONL file, or a folder of them (any Hadoop file system).")
@@ -24,26 +28,16 @@ final class ScoreCommand implements Callable<Integer> {
                     + " are compared as they are.")
     Path tokenizer;
 
-    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output folder.")
-    String output;
-
-    @Option(names = "--overwrite", description = "Replace an existing output folder.")
-    boolean overwrite;
-
     @Option(names = "--fail-on-error",
             description = "Fail on the first malformed record instead of writing it to errors/.")
     boolean failOnError;
 
-    @Option(names = "--master", paramLabel = "<url>",
-            description = "Spark master; default: the one spark-submit set, else local[*].")
-    String master;
-
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.create("gner score", master);
+        SparkSession spark = SparkSessions.create("gner score", job.master);
         try {
             MetricsReport report = ScoreJob.run(spark,
-                    new ScoreJob.Options(predictions, tokenizer, output, overwrite, failOnError));
+                    new ScoreJob.Options(predictions, tokenizer, job.output, job.overwrite, failOnError));
             MetricsOutput.printTable(report, System.out);
             return 0;
         } finally {
