@@ -310,6 +310,11 @@ public final class LlamaModel implements GenerativeModel {
     // ---------------------------------------------------------------- public API
 
     @Override
+    public NDManager newScope() {
+        return NDManager.newBaseManager(weights.getDevice());
+    }
+
+    @Override
     public ModelSpec spec() {
         return spec;
     }
