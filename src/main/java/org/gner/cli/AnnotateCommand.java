@@ -2,10 +2,8 @@ package org.gner.cli;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.gner.data.TextSegmenter;
 import org.gner.spark.AnnotateJob;
-import org.gner.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,17 +51,13 @@ final class AnnotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.create("gner annotate", job.master);
-        try {
-            AnnotateJob.Result r = AnnotateJob.run(spark, new AnnotateJob.Options(model.model,
-                    AnnotateJob.parseLabels(labels), input, inputFormat, idColumn, textColumn, job.output, job.overwrite,
-                    decoding.toOptions(Integer.MAX_VALUE), model.device, model.dtype, maxWords));
-            System.out.printf(Locale.ROOT, "%d rows, %d sentences, %d entities, %d failed; model loads per executor:"
-                    + " %s; annotations in %s/annotations%n", r.rows(), r.sentences(), r.entities(), r.errors(),
-                    r.modelLoads(), job.output);
-            return 0;
-        } finally {
-            spark.stop();
-        }
+        AnnotateJob.Result r = job.inSession("gner annotate", spark -> AnnotateJob.run(spark,
+                new AnnotateJob.Options(model.model, AnnotateJob.parseLabels(labels), input, inputFormat, idColumn,
+                        textColumn, job.output, job.overwrite, decoding.toOptions(Integer.MAX_VALUE), model.device,
+                        model.dtype, maxWords)));
+        System.out.printf(Locale.ROOT, "%d rows, %d sentences, %d entities, %d failed; model loads per executor:"
+                + " %s; annotations in %s/annotations%n", r.rows(), r.sentences(), r.entities(), r.errors(),
+                r.modelLoads(), job.output);
+        return 0;
     }
 }

@@ -3,11 +3,9 @@ package org.gner.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.gner.prompt.LabelOrder;
 import org.gner.spark.EvaluateJob;
 import org.gner.spark.MetricsOutput;
-import org.gner.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,18 +49,13 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         LabelOrder order = labelOrder.strip().equalsIgnoreCase("seeded") ? LabelOrder.seeded(seed)
                 : LabelOrder.parse(labelOrder);
-        SparkSession spark = SparkSessions.create("gner evaluate", job.master);
-        try {
-            EvaluateJob.Result result = EvaluateJob.run(spark, new EvaluateJob.Options(model.model, dataDir, datasets,
-                    split, job.output, job.overwrite, decoding.toOptions(Integer.MAX_VALUE), order, model.device,
-                    model.dtype));
-            MetricsOutput.printTable(result.metrics(), System.out);
-            System.out.printf(Locale.ROOT, "%d sentences, %d failed, %d prompts truncated; model loads per executor:"
-                    + " %s; outputs in %s%n", result.sentences(), result.errors(), result.truncated(),
-                    result.modelLoads(), job.output);
-            return 0;
-        } finally {
-            spark.stop();
-        }
+        EvaluateJob.Result result = job.inSession("gner evaluate", spark -> EvaluateJob.run(spark,
+                new EvaluateJob.Options(model.model, dataDir, datasets, split, job.output, job.overwrite,
+                        decoding.toOptions(Integer.MAX_VALUE), order, model.device, model.dtype)));
+        MetricsOutput.printTable(result.metrics(), System.out);
+        System.out.printf(Locale.ROOT, "%d sentences, %d failed, %d prompts truncated; model loads per executor:"
+                + " %s; outputs in %s%n", result.sentences(), result.errors(), result.truncated(),
+                result.modelLoads(), job.output);
+        return 0;
     }
 }

@@ -2,11 +2,9 @@ package org.gner.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.gner.spark.MetricsOutput;
 import org.gner.spark.MetricsReport;
 import org.gner.spark.ScoreJob;
-import org.gner.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,14 +32,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkSession spark = SparkSessions.create("gner score", job.master);
-        try {
-            MetricsReport report = ScoreJob.run(spark,
-                    new ScoreJob.Options(predictions, tokenizer, job.output, job.overwrite, failOnError));
-            MetricsOutput.printTable(report, System.out);
-            return 0;
-        } finally {
-            spark.stop();
-        }
+        MetricsReport report = job.inSession("gner score", spark -> ScoreJob.run(spark,
+                new ScoreJob.Options(predictions, tokenizer, job.output, job.overwrite, failOnError)));
+        MetricsOutput.printTable(report, System.out);
+        return 0;
     }
 }

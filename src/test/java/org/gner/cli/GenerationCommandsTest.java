@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gner.model.ModelTokenizer;
 import org.gner.model.TinyT5Checkpoints;
+import org.gner.testing.ConsoleCapture;
 import org.gner.testing.SharedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +73,7 @@ class GenerationCommandsTest {
     void generateNamesTheBadLine() throws IOException {
         Path input = Files.write(tmp.resolve("bad.jsonl"), List.of("{\"id\": \"a\", \"prompt\": \"x\"}",
                 "{\"id\": \"b\"}"));
-        String stderr = captureStderr(() -> assertEquals(1, GnerCli.execute("generate", "--model", model.toString(),
+        String stderr = ConsoleCapture.stderr(() -> assertEquals(1, GnerCli.execute("generate", "--model", model.toString(),
                 "--input", input.toString(), "--output", tmp.resolve("never.jsonl").toString())));
         assertTrue(stderr.contains("bad.jsonl:2: missing field 'prompt'"), stderr);
         assertFalse(Files.exists(tmp.resolve("never.jsonl")));
@@ -84,7 +82,7 @@ class GenerationCommandsTest {
     @Test
     void evaluateFlagsTruncatedPromptsAndPrintsTheTable() throws IOException {
         Path out = tmp.resolve("evaluate");
-        String stdout = captureStdout(() -> assertEquals(0, GnerCli.execute("evaluate", "--model", model.toString(),
+        String stdout = ConsoleCapture.stdout(() -> assertEquals(0, GnerCli.execute("evaluate", "--model", model.toString(),
                 "--data-dir", SharedData.zeroShotDataDir().toString(), "--datasets",
                 writeConfig("crossner_music", 4), "--output", out.toString(), "--max-new-tokens", "8",
                 "--max-input-tokens", "64", "--label-order", "file", "--master", "local[2]")));
@@ -113,7 +111,7 @@ class GenerationCommandsTest {
         Path input = Files.write(tmp.resolve("corpus.txt"), List.of("Ada Lovelace lived in London.", "",
                 "Alan Turing worked at Bletchley Park. He was born in 1912."));
         Path out = tmp.resolve("annotate");
-        String stdout = captureStdout(() -> assertEquals(0, GnerCli.execute("annotate", "--model", model.toString(),
+        String stdout = ConsoleCapture.stdout(() -> assertEquals(0, GnerCli.execute("annotate", "--model", model.toString(),
                 "--labels", "person,location", "--input", input.toString(), "--output", out.toString(),
                 "--max-new-tokens", "8", "--master", "local[2]")));
         assertTrue(stdout.contains("3 rows, 3 sentences"), stdout);
@@ -123,7 +121,7 @@ class GenerationCommandsTest {
     @Test
     void helpForEveryCommand() {
         for (String command : List.of("generate", "evaluate", "annotate")) {
-            String stdout = captureStdout(() -> assertEquals(0, GnerCli.execute(command, "--help")));
+            String stdout = ConsoleCapture.stdout(() -> assertEquals(0, GnerCli.execute(command, "--help")));
             assertTrue(stdout.contains("--max-new-tokens"), stdout);
         }
     }
@@ -143,29 +141,5 @@ class GenerationCommandsTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
-    }
-
-    private static String captureStdout(Runnable body) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String captureStderr(Runnable body) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }

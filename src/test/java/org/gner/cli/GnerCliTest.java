@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.gner.testing.ConsoleCapture;
 import org.gner.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +19,7 @@ class GnerCliTest {
     @Test
     void scoreCommandPrintsTheTableAndWritesMetrics() throws IOException {
         Path out = tmp.resolve("score");
-        String stdout = captureStdout(() -> assertEquals(0, GnerCli.execute("score",
+        String stdout = ConsoleCapture.stdout(() -> assertEquals(0, GnerCli.execute("score",
                 "--predictions", SharedData.path("predictions/gner-t5-large-dev100/predictions.jsonl").toString(),
                 "--tokenizer", SharedData.flanT5Tokenizer().toString(),
                 "--output", out.toString(), "--master", "local[2]")));
@@ -43,17 +41,5 @@ class GnerCliTest {
     void oneLineReasonComesFromTheInnermostMessage() {
         var e = new RuntimeException(new IllegalArgumentException("bad\n  thing"));
         assertEquals("bad thing", GnerCli.oneLine(e));
-    }
-
-    private static String captureStdout(Runnable body) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }
