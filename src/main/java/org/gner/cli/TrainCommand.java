@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.gner.model.RuntimeOptions;
+import org.gner.train.TargetStyle;
 import org.gner.train.TrainJob;
 import org.gner.train.TrainerState;
 import org.gner.train.TrainingOptions;
@@ -55,6 +56,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dev-split", defaultValue = "dev") String devSplit;
     @Option(names = "--dev-max", defaultValue = "100", description = "Dev sentences per dataset per epoch (0: none).")
     int devMax;
+    @Option(names = "--targets", defaultValue = "full", paramLabel = "full|entities",
+            description = "full: every word labelled, O included (GNER); entities: entity words only (ablation).")
+    String targets;
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N") String device;
     @Option(names = "--resume", description = "Continue from the latest checkpoint-N under --output.")
     boolean resume;
@@ -62,7 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainingOptions options = new TrainingOptions(epochs, lr, warmupRatio, weightDecay, maxGradNorm, batchTokens,
-                maxSourceLength, maxTargetLength, seed, saveSteps, keepCheckpoints, logSteps, maxSteps, devMax);
+                maxSourceLength, maxTargetLength, seed, saveSteps, keepCheckpoints, logSteps, maxSteps, devMax,
+                TargetStyle.parse(targets));
         TrainerState state = TrainJob.run(new TrainJob.Request(model, tokenizer, dataDirs, datasets, output, options,
                 RuntimeOptions.parseDevice(device), resume, initSeed, devSplit), System.err);
         System.out.println("trained " + state.step() + " steps; model in " + output);

@@ -73,29 +73,34 @@ public final class Trainer {
         Map<String, NDArray> parameters = model.parameters();
         try (NDManager scope = model.newScope(); AdamW optimizer = new AdamW(scope, parameters, options.weightDecay())) {
             TrainerState state = resumeFrom == null
-                    ? new TrainerState(0, 0, 0, 0, 0, options.seed())
+                    ? new TrainerState(0, 0, 0, 0, 0, options.seed(), options.targets())
                     : Checkpoints.restore(resumeFrom, optimizer, scope);
             if (state.seed() != options.seed()) {
                 throw new IllegalArgumentException("checkpoint was trained with seed " + state.seed()
                         + ", not " + options.seed());
             }
-            List<TokenizedExample> examples = epochExamples(state.epoch());
-            int batchesPerEpoch = plan(examples, state.epoch()).size();
+            if (state.targets() != options.targets()) {
+                throw new IllegalArgumentException("checkpoint was trained with " + state.targets()
+                        + " targets, not " + options.targets());
+            }
+            Epoch data = epochData(state.epoch());
+            int batchesPerEpoch = data.batches().size();
             LinearSchedule schedule = LinearSchedule.withWarmupRatio(options.learningRate(), options.warmupRatio(),
                     batchesPerEpoch * options.epochs());
             Progress meter = new Progress(schedule.totalSteps(), state.step());
             for (int epoch = state.epoch(); epoch < options.epochs(); epoch++) {
                 if (epoch != state.epoch()) {
-                    examples = epochExamples(epoch);
+                    data = epochData(epoch);
                 }
-                List<List<Integer>> batches = plan(examples, epoch);
+                List<TokenizedExample> examples = data.examples();
+                List<List<Integer>> batches = data.batches();
                 for (int b = state.nextBatch(); b < batches.size(); b++) {
                     List<TokenizedExample> batch = batches.get(b).stream().map(examples::get).toList();
                     double lr = schedule.rate(state.step());
                     StepResult result = step(optimizer, parameters, batch, lr);
                     state = new TrainerState(state.step() + 1, epoch, b + 1,
                             state.epochLossSum() + result.loss() * result.targetTokens(),
-                            state.epochTargetTokens() + result.targetTokens(), options.seed());
+                            state.epochTargetTokens() + result.targetTokens(), options.seed(), options.targets());
                     meter.add(result.tokens());
                     if (state.step() % options.logEverySteps() == 0) {
                         progress.println(meter.line(state, result.loss(), lr, batches.size()));
@@ -110,7 +115,7 @@ public final class Trainer {
                     }
                 }
                 appendMetrics(epochRecord(state, epoch));
-                state = new TrainerState(state.step(), epoch + 1, 0, 0, 0, options.seed());
+                state = new TrainerState(state.step(), epoch + 1, 0, 0, 0, options.seed(), options.targets());
                 save(optimizer, state);
             }
             Checkpoints.writeModel(output, model, configJson, tokenizerDir);
@@ -138,13 +143,19 @@ public final class Trainer {
         }
     }
 
-    private List<TokenizedExample> epochExamples(int epoch) {
-        return TrainingData.tokenize(train.examples(labelSeed(options.seed(), epoch)), tokenizer,
-                options.maxSourceLength(), options.maxTargetLength());
-    }
+    /** An epoch's tokenized examples (in the configured target style) and its batches of indices. */
+    private record Epoch(List<TokenizedExample> examples, List<List<Integer>> batches) {}
 
-    private List<List<Integer>> plan(List<TokenizedExample> examples, int epoch) {
-        return TokenBudgetBatches.plan(examples, options.batchTokens(), labelSeed(options.seed(), epoch) ^ 0x5DEECE66DL);
+    /** Batches are planned on the full targets whatever the style, so a style changes only the targets. */
+    private Epoch epochData(int epoch) {
+        List<org.gner.prompt.GnerExample> sentences = train.examples(labelSeed(options.seed(), epoch));
+        List<TokenizedExample> full = TrainingData.tokenize(sentences, tokenizer, options.maxSourceLength(),
+                options.maxTargetLength(), TargetStyle.FULL);
+        List<TokenizedExample> styled = options.targets() == TargetStyle.FULL ? full
+                : TrainingData.tokenize(sentences, tokenizer, options.maxSourceLength(), options.maxTargetLength(),
+                        options.targets());
+        return new Epoch(styled, TokenBudgetBatches.plan(full, options.batchTokens(),
+                labelSeed(options.seed(), epoch) ^ 0x5DEECE66DL));
     }
 
     private void save(AdamW optimizer, TrainerState state) throws IOException {

@@ -6,4 +6,9 @@ package org.gner.train;
  * whole data-order state), with the running loss sums of that epoch.
  */
 public record TrainerState(long step, int epoch, int nextBatch, double epochLossSum, long epochTargetTokens,
-        long seed) {}
+        long seed, TargetStyle targets) {
+
+    public TrainerState {
+        targets = targets == null ? TargetStyle.FULL : targets; // states written before target styles existed
+    }
+}

@@ -76,8 +76,14 @@ public record TrainingData(List<LabeledDataset> datasets) {
     /** Tokenizes prompts and targets, each cut to its limit with EOS kept last (as HF truncation does). */
     public static List<TokenizedExample> tokenize(List<GnerExample> examples, ModelTokenizer tokenizer,
             int maxSourceLength, int maxTargetLength) {
+        return tokenize(examples, tokenizer, maxSourceLength, maxTargetLength, TargetStyle.FULL);
+    }
+
+    /** As {@link #tokenize(List, ModelTokenizer, int, int)}, with targets spelled in {@code style}. */
+    public static List<TokenizedExample> tokenize(List<GnerExample> examples, ModelTokenizer tokenizer,
+            int maxSourceLength, int maxTargetLength, TargetStyle style) {
         List<long[]> prompts = tokenizer.encodeBatch(examples.stream().map(GnerExample::prompt).toList());
-        List<long[]> targets = tokenizer.encodeBatch(examples.stream().map(GnerExample::target).toList());
+        List<long[]> targets = tokenizer.encodeBatch(examples.stream().map(style::target).toList());
         List<TokenizedExample> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             out.add(new TokenizedExample(examples.get(i), cut(prompts.get(i), maxSourceLength),

@@ -18,12 +18,24 @@ package org.gner.train;
  * @param maxSteps        stop after this many optimiser steps in total (0: no limit; the schedule
  *                        still spans all epochs)
  * @param devMaxSentences dev sentences generated per dataset at each epoch end (0: no dev F1)
+ * @param targets         full GNER targets, or entity words only (ablation); batches are planned on
+ *                        the full targets either way, so both styles see the same sentences per step
  */
 public record TrainingOptions(int epochs, double learningRate, double warmupRatio, double weightDecay,
         double maxGradNorm, int batchTokens, int maxSourceLength, int maxTargetLength, long seed,
-        int saveEverySteps, int keepCheckpoints, int logEverySteps, long maxSteps, int devMaxSentences) {
+        int saveEverySteps, int keepCheckpoints, int logEverySteps, long maxSteps, int devMaxSentences,
+        TargetStyle targets) {
+
+    public TrainingOptions(int epochs, double learningRate, double warmupRatio, double weightDecay,
+            double maxGradNorm, int batchTokens, int maxSourceLength, int maxTargetLength, long seed,
+            int saveEverySteps, int keepCheckpoints, int logEverySteps, long maxSteps, int devMaxSentences) {
+        this(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens, maxSourceLength,
+                maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps, devMaxSentences,
+                TargetStyle.FULL);
+    }
 
     public TrainingOptions {
+        java.util.Objects.requireNonNull(targets, "targets");
         if (epochs < 1 || batchTokens < 1 || maxSourceLength < 2 || maxTargetLength < 2 || logEverySteps < 1
                 || keepCheckpoints < 1) {
             throw new IllegalArgumentException("bad training options: " + this);
@@ -38,12 +50,18 @@ public record TrainingOptions(int epochs, double learningRate, double warmupRati
     public TrainingOptions withEpochs(int value) {
         return new TrainingOptions(value, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
                 maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps,
-                devMaxSentences);
+                devMaxSentences, targets);
     }
 
     public TrainingOptions withMaxSteps(long value) {
         return new TrainingOptions(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
                 maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, value,
-                devMaxSentences);
+                devMaxSentences, targets);
+    }
+
+    public TrainingOptions withTargets(TargetStyle value) {
+        return new TrainingOptions(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
+                maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps,
+                devMaxSentences, value);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.gner.testing.SharedData;
+import org.gner.train.TargetStyle;
 import org.gner.train.TrainJob;
 import org.gner.train.TrainerState;
 import org.gner.train.TrainingOptions;
@@ -15,9 +16,10 @@ import org.gner.train.TrainingOptions;
 /**
  * Trains the small shipped GNER model from scratch: T5 (gated-gelu, tied embeddings), d_model 256,
  * 3+3 layers, 4 heads of 64, d_ff 1024, the Flan-T5 tokenizer, on {@code datasets/configs/shipped}
- * (mit-movie, mit-restaurant, conll2003 capped at 3000 sentences each, the CrossNER sets whole).
+ * (mit-movie, mit-restaurant, conll2003 capped at 4500 sentences each, the CrossNER sets whole).
  *
- * <p>{@code bench/run TrainShippedModel <output> [maxSteps] [epochs]}; {@code maxSteps} > 0 stops early
+ * <p>{@code bench/run TrainShippedModel <output> [maxSteps] [epochs] [full|entities]}; the last picks
+ * GNER's full targets (default) or the entity-only ablation. {@code maxSteps} > 0 stops early
  * (to measure steps/s and tokens/s; the progress line gives the ETA of the full run). Re-running with
  * the same output resumes from its latest checkpoint.
  */
@@ -26,6 +28,7 @@ public final class TrainShippedModel {
         Path output = Path.of(args.length > 0 ? args[0] : "out/shipped-model");
         long maxSteps = args.length > 1 ? Long.parseLong(args[1]) : 0;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        TargetStyle targets = args.length > 3 ? TargetStyle.parse(args[3]) : TargetStyle.FULL;
         Path configDir = output.resolve("config");
         Files.createDirectories(configDir);
         ObjectMapper json = new ObjectMapper();
@@ -55,7 +58,7 @@ public final class TrainShippedModel {
                     StandardCopyOption.REPLACE_EXISTING);
         }
         TrainingOptions options = new TrainingOptions(epochs, 1e-3, 0.02, 0.01, 1.0, 6144, 512, 384, 1234L, 200, 2,
-                10, maxSteps, 50);
+                10, maxSteps, 50, targets);
         boolean resume = Files.isDirectory(output) && org.gner.train.Checkpoints.latest(output).isPresent();
         TrainerState state = TrainJob.run(new TrainJob.Request(configDir.toString(), configDir,
                 List.of(SharedData.zeroShotDataDir(), SharedData.path("datasets/supervised")),
