@@ -67,12 +67,18 @@ public final class AdamW implements AutoCloseable {
                 if (weightDecay > 0 && !name.contains("layer_norm")) {
                     p.muli(1 - lr * weightDecay);
                 }
-                NDArray denominator = v.sqrt().divi(Math.sqrt(c2)).addi(EPSILON);
-                p.subi(m.div(denominator).muli(lr / c1));
+                // ops on a long-lived array return arrays in its manager: keep these in the step's scope
+                NDArray denominator = in(scope, v.sqrt()).divi(Math.sqrt(c2)).addi(EPSILON);
+                p.subi(in(scope, m.div(denominator)).muli(lr / c1));
                 JniUtils.zeroGrad((PtNDArray) p);
             }
             return norm;
         }
+    }
+
+    private static NDArray in(NDManager scope, NDArray array) {
+        array.attach(scope);
+        return array;
     }
 
     /** The moments by {@code m.<name>} / {@code v.<name>}, for a checkpoint (the arrays themselves). */
