@@ -64,6 +64,19 @@ public final class ConllReader {
     }
 
     /**
+     * Reads a split with the labels GNER prompts with: a dataset whose {@code label.txt} holds exactly
+     * CoNLL-2003's raw tags (PER, ORG, LOC, MISC) is read through {@link #CONLL2003_TYPES}; any other
+     * is read as written. Training and evaluation both read this way, so their prompts agree.
+     */
+    public static LabeledDataset readForPrompts(Path dataDir, String dataset, String split) {
+        Path labelFile = dataDir.resolve(dataset).resolve("label.txt");
+        boolean rawConll = Files.isRegularFile(labelFile)
+                && readLabels(labelFile).stream().sorted().toList()
+                        .equals(CONLL2003_TYPES.keySet().stream().sorted().toList());
+        return read(dataDir, dataset, split, rawConll ? CONLL2003_TYPES : Map.of());
+    }
+
+    /**
      * Reads {@code <dataDir>/<dataset>/<split>.txt}, mapping every entity type through
      * {@code typeMapping} (types without an entry are kept as written).
      */

@@ -27,7 +27,7 @@ final class EvaluationInput {
     static List<Row> read(Path dataDir, String datasets, String split, LabelOrder order) {
         List<Row> rows = new ArrayList<>();
         for (DatasetConfig config : DatasetConfigs.parse(datasets)) {
-            LabeledDataset dataset = DatasetConfigs.sample(config, ConllReader.read(dataDir, config.name(), split));
+            LabeledDataset dataset = DatasetConfigs.sample(config, ConllReader.readForPrompts(dataDir, config.name(), split));
             for (GnerExample e : GnerExamples.from(dataset, order, false)) {
                 rows.add(RowFactory.create((long) rows.size(), e.dataset(), e.split(), e.id(), array(e.words()),
                         array(e.labels()), array(e.labelList()), e.prompt(), e.target()));

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.gner.data.ConllReader;
 import org.gner.data.DatasetConfig;
 import org.gner.data.DatasetConfigs;
@@ -17,8 +16,7 @@ import org.gner.prompt.LabelOrder;
 
 /**
  * The sentences of one split of several GNER-layout datasets, sampled as GNER samples them, and
- * their (prompt, target) pairs. A dataset whose {@code label.txt} holds CoNLL-2003's raw tags
- * (PER, ORG, LOC, MISC) is read with {@link ConllReader#CONLL2003_TYPES}, so prompts use words.
+ * their (prompt, target) pairs, read as evaluation reads them ({@link ConllReader#readForPrompts}).
  */
 public record TrainingData(List<LabeledDataset> datasets) {
 
@@ -34,9 +32,7 @@ public record TrainingData(List<LabeledDataset> datasets) {
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("dataset " + config.name()
                             + " is in none of " + dataDirs));
-            Map<String, String> mapping = rawConllTags(dir.resolve(config.name()).resolve("label.txt"))
-                    ? ConllReader.CONLL2003_TYPES : Map.of();
-            out.add(DatasetConfigs.sample(config, ConllReader.read(dir, config.name(), split, mapping)));
+            out.add(DatasetConfigs.sample(config, ConllReader.readForPrompts(dir, config.name(), split)));
         }
         return new TrainingData(out);
     }
@@ -48,20 +44,12 @@ public record TrainingData(List<LabeledDataset> datasets) {
             for (Path dir : dataDirs) {
                 Path datasetDir = dir.resolve(config.name());
                 if (Files.isRegularFile(datasetDir.resolve(split + ".txt"))) {
-                    Map<String, String> mapping = rawConllTags(datasetDir.resolve("label.txt"))
-                            ? ConllReader.CONLL2003_TYPES : Map.of();
-                    out.add(ConllReader.read(dir, config.name(), split, mapping));
+                    out.add(ConllReader.readForPrompts(dir, config.name(), split));
                     break;
                 }
             }
         }
         return new TrainingData(out);
-    }
-
-    private static boolean rawConllTags(Path labelFile) {
-        return Files.isRegularFile(labelFile)
-                && ConllReader.readLabels(labelFile).stream().sorted().toList()
-                        .equals(ConllReader.CONLL2003_TYPES.keySet().stream().sorted().toList());
     }
 
     /** Every sentence as an example, labels shuffled with {@code labelSeed}. */

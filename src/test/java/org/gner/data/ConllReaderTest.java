@@ -82,6 +82,21 @@ class ConllReaderTest {
     }
 
     @Test
+    void readForPromptsMapsExactlyTheRawConllTagSet() throws IOException {
+        write("raw/label.txt", "LOC\nPER\nORG\nMISC\n");
+        write("raw/test.txt", "EU\tB-ORG\nrejects\tO\nGerman\tB-MISC\n");
+        LabeledDataset raw = ConllReader.readForPrompts(tmp, "raw", "test");
+        assertEquals(List.of("location", "person", "organization", "else"), raw.labels());
+        assertEquals(List.of("B-organization", "O", "B-else"), raw.sentences().get(0).labels());
+        // a label set that merely contains PER is read as written
+        write("mixed/label.txt", "PER\nplace\n");
+        write("mixed/test.txt", "Ann\tB-PER\nin\tO\nRome\tB-place\n");
+        LabeledDataset mixed = ConllReader.readForPrompts(tmp, "mixed", "test");
+        assertEquals(List.of("PER", "place"), mixed.labels());
+        assertEquals(List.of("B-PER", "O", "B-place"), mixed.sentences().get(0).labels());
+    }
+
+    @Test
     void lastColumnIsTheLabelAndLayoutQuirksAreTolerated() throws IOException {
         write("d/label.txt", "\uFEFFperson\nplace\n\n\n");
         write("d/test.txt", "\uFEFF\n\nJohn\tNNP\tB-person\r\nlives\tVBZ\tO\r\n   \r\nin\tIN\tO\nParis\tNNP\tB-place");
