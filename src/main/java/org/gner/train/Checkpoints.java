@@ -58,6 +58,29 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Copies the model checkpoint {@code from} (its config, generation config and tokenizer files) to
+     * {@code to} with every tensor narrowed to bf16 (round to nearest even): half the bytes, for
+     * shipping. The runtime widens bf16 back to fp32 on load.
+     */
+    public static void exportBf16(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String name : Stream.concat(Stream.of("config.json", "generation_config.json"), TOKENIZER_FILES.stream())
+                .toList()) {
+            if (Files.isRegularFile(from.resolve(name))) {
+                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        WeightStore store = WeightStore.open(from);
+        Map<String, TensorData> data = new LinkedHashMap<>();
+        try (NDManager scope = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            for (String name : store.names().stream().sorted().toList()) {
+                data.put(name, TensorData.bf16(store.load(name, scope, ai.djl.ndarray.types.DataType.FLOAT32)));
+            }
+        }
+        SafetensorsWriter.write(to.resolve(WeightStore.SINGLE_FILE), data, Map.of("format", "pt"));
+    }
+
     /** A resumable checkpoint: the model, the optimiser moments and the trainer state. */
     public static void writeResumable(Path dir, T5Model model, Path configJson, Path tokenizerDir, AdamW optimizer,
             TrainerState state) throws IOException {

@@ -56,4 +56,42 @@ class CheckpointRoundTripTest {
             }
         }
     }
+
+    @Test
+    void bf16ExportHalvesTheFileAndKeepsTheLogitsClose() throws Exception {
+        Path fp32 = TinyTrainingSetup.model(tmp.resolve("fp32"),
+                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 32, 8, 48, 4, 2, 1, 7), true, false, 3);
+        Path bf16 = tmp.resolve("bf16");
+        Checkpoints.exportBf16(fp32, bf16);
+        WeightStore source = WeightStore.open(fp32);
+        WeightStore exported = WeightStore.open(bf16);
+        assertEquals(source.names(), exported.names());
+        for (String name : exported.names()) {
+            assertEquals(org.gner.model.TensorDtype.BF16, exported.info(name).dtype(), name);
+            assertArrayEquals(source.info(name).shape(), exported.info(name).shape(), name);
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] full = source.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
+                float[] narrowed = exported.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
+                for (int i = 0; i < full.length; i++) { // bf16 keeps 8 significant bits: rounding error <= 2^-8 relative
+                    assertEquals(full[i], narrowed[i], Math.abs(full[i]) / 256 + 1e-30, name + "[" + i + "]");
+                }
+            }
+        }
+        long before = Files.size(fp32.resolve(WeightStore.SINGLE_FILE));
+        long after = Files.size(bf16.resolve(WeightStore.SINGLE_FILE));
+        assertTrue(after < before * 0.55, before + " -> " + after + " bytes");
+        for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
+            assertTrue(Files.isRegularFile(bf16.resolve(file)), file);
+        }
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(bf16);
+                T5Model a = T5Model.load(fp32, RuntimeOptions.CPU_FP32);
+                T5Model b = T5Model.load(bf16, RuntimeOptions.CPU_FP32);
+                NDManager manager = NDManager.newBaseManager()) {
+            List<long[]> prompts = List.of(tokenizer.encode("Find the director in: films by james cameron"));
+            List<long[]> inputs = List.of(new long[] {0, 71, 8, 12});
+            float[] expected = a.logits(manager, prompts, inputs).toFloatArray();
+            float[] actual = b.logits(manager, prompts, inputs).toFloatArray();
+            assertArrayEquals(expected, actual, 0.05f);
+        }
+    }
 }
