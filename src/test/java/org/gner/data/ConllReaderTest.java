@@ -82,6 +82,16 @@ class ConllReaderTest {
     }
 
     @Test
+    void handWrittenSampleReadsAsDocumented() {
+        Path sample = Path.of("datasets/sample");
+        assertEquals(12, ConllReader.readForPrompts(sample, "sample-movie", "test").size());
+        assertEquals(10, ConllReader.readForPrompts(sample, "sample-restaurant", "test").size());
+        LabeledDataset news = ConllReader.readForPrompts(sample, "sample-news", "test");
+        assertEquals(10, news.size());
+        assertEquals(List.of("person", "organization", "location", "else"), news.labels());
+    }
+
+    @Test
     void readForPromptsMapsExactlyTheRawConllTagSet() throws IOException {
         write("raw/label.txt", "LOC\nPER\nORG\nMISC\n");
         write("raw/test.txt", "EU\tB-ORG\nrejects\tO\nGerman\tB-MISC\n");
