@@ -442,8 +442,17 @@ public final class T5Model implements GenerativeModel {
         } else {
             hidden = activate(hidden);
         }
-        NDArray woT = trainable ? ff.wo().transpose() : ff.woT(); // [d_ff, d_model]
+        NDArray woT = trainable ? inScopeOf(h, ff.wo().transpose()) : ff.woT(); // [d_ff, d_model]
         return toType(hidden, DataType.FLOAT32).matMul(woT); // [..., d_model]
+    }
+
+    /**
+     * {@code view} moved into {@code like}'s manager: an op on a weight returns an array in the
+     * weights' manager, which lives as long as the model (one handle leaked per training step).
+     */
+    private static NDArray inScopeOf(NDArray like, NDArray view) {
+        view.attach(like.getManager());
+        return view;
     }
 
     private NDArray activate(NDArray x) {
@@ -653,7 +662,7 @@ public final class T5Model implements GenerativeModel {
         if (config.tieWordEmbeddings()) {
             normed = normed.mul(Math.pow(config.dModel(), -0.5)); // HF's tied-head scale
         }
-        NDArray head = lmHead != null ? lmHead : shared.transpose(); // [d_model, vocab]
+        NDArray head = lmHead != null ? lmHead : inScopeOf(hidden, shared.transpose()); // [d_model, vocab]
         return toType(normed.matMul(head), DataType.FLOAT32);
     }
 
