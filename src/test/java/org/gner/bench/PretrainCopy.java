@@ -23,7 +23,6 @@ import org.gner.train.Checkpoints;
 import org.gner.train.LinearSchedule;
 import org.gner.train.T5Initializer;
 import org.gner.train.TeacherForcing;
-import org.gner.train.TokenBudgetBatches;
 import org.gner.train.TokenizedExample;
 import org.gner.train.TrainingData;
 
