@@ -150,10 +150,9 @@ public final class Trainer {
     private Epoch epochData(int epoch) {
         List<org.gner.prompt.GnerExample> sentences = train.examples(labelSeed(options.seed(), epoch));
         List<TokenizedExample> full = TrainingData.tokenize(sentences, tokenizer, options.maxSourceLength(),
-                options.maxTargetLength(), TargetStyle.FULL);
-        List<TokenizedExample> styled = options.targets() == TargetStyle.FULL ? full
-                : TrainingData.tokenize(sentences, tokenizer, options.maxSourceLength(), options.maxTargetLength(),
-                        options.targets());
+                options.maxTargetLength());
+        List<TokenizedExample> styled = TrainingData.withTargets(full, options.targets(), tokenizer,
+                options.maxTargetLength());
         return new Epoch(styled, TokenBudgetBatches.plan(full, options.batchTokens(),
                 labelSeed(options.seed(), epoch) ^ 0x5DEECE66DL));
     }

@@ -64,17 +64,26 @@ public record TrainingData(List<LabeledDataset> datasets) {
     /** Tokenizes prompts and targets, each cut to its limit with EOS kept last (as HF truncation does). */
     public static List<TokenizedExample> tokenize(List<GnerExample> examples, ModelTokenizer tokenizer,
             int maxSourceLength, int maxTargetLength) {
-        return tokenize(examples, tokenizer, maxSourceLength, maxTargetLength, TargetStyle.FULL);
-    }
-
-    /** As {@link #tokenize(List, ModelTokenizer, int, int)}, with targets spelled in {@code style}. */
-    public static List<TokenizedExample> tokenize(List<GnerExample> examples, ModelTokenizer tokenizer,
-            int maxSourceLength, int maxTargetLength, TargetStyle style) {
         List<long[]> prompts = tokenizer.encodeBatch(examples.stream().map(GnerExample::prompt).toList());
-        List<long[]> targets = tokenizer.encodeBatch(examples.stream().map(style::target).toList());
+        List<long[]> targets = tokenizer.encodeBatch(examples.stream().map(GnerExample::target).toList());
         List<TokenizedExample> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             out.add(new TokenizedExample(examples.get(i), cut(prompts.get(i), maxSourceLength),
+                    cut(targets.get(i), maxTargetLength)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The same examples (prompt ids kept) with their targets spelled in {@code style}, cut as above. */
+    public static List<TokenizedExample> withTargets(List<TokenizedExample> tokenized, TargetStyle style,
+            ModelTokenizer tokenizer, int maxTargetLength) {
+        if (style == TargetStyle.FULL) {
+            return tokenized;
+        }
+        List<long[]> targets = tokenizer.encodeBatch(tokenized.stream().map(e -> style.target(e.example())).toList());
+        List<TokenizedExample> out = new ArrayList<>(tokenized.size());
+        for (int i = 0; i < tokenized.size(); i++) {
+            out.add(new TokenizedExample(tokenized.get(i).example(), tokenized.get(i).prompt(),
                     cut(targets.get(i), maxTargetLength)));
         }
         return Collections.unmodifiableList(out);
