@@ -707,7 +707,13 @@ public final class T5Model implements GenerativeModel {
             System.arraycopy(decoderInputs.get(b), 0, flat, b * tgt, tgt);
         }
         int inner = config.innerDim();
-        try (NDManager tmp = out.newSubManager()) {
+        // On CPU an array made from Java data (ids, masks) reads the direct buffer it was made from,
+        // and that buffer is freed once its NDArray closes. Autograd keeps the embedding lookups'
+        // ids for backward, so a training forward must not close them before backward runs: it keeps
+        // everything in `out` (closed by the step). Closing them early made backward read freed
+        // memory (the SIGSEGVs in torchBackward).
+        NDManager tmp = trainable ? out : out.newSubManager();
+        try {
             Batch batch = pad(tmp, prompts);
             NDArray encoded = encode(tmp, batch);
             NDArray h = embed(tmp, tmp.create(flat, new Shape(decoderInputs.size(), tgt)));
@@ -727,6 +733,10 @@ public final class T5Model implements GenerativeModel {
             NDArray logits = logitsOf(h);
             logits.attach(out);
             return logits;
+        } finally {
+            if (tmp != out) {
+                tmp.close();
+            }
         }
     }
 
