@@ -11,9 +11,10 @@ import java.io.Serializable;
  * @param maxBatchRows the most prompts in one batch, whatever the budget
  * @param maxInputTokens the longest prompt fed to the model, special tokens included; 0 for the
  *     model's default (see {@link InputLimit#effectiveMax})
+ * @param guidance free or constrained decoding, drafts or none (see {@link Guidance})
  */
-public record DecodingOptions(int maxNewTokens, int numBeams, int batchTokens, int maxBatchRows, int maxInputTokens)
-        implements Serializable {
+public record DecodingOptions(int maxNewTokens, int numBeams, int batchTokens, int maxBatchRows, int maxInputTokens,
+        Guidance guidance) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** GNER's evaluation length (its {@code max_new_tokens} / {@code max_length}). */
@@ -36,6 +37,18 @@ public record DecodingOptions(int maxNewTokens, int numBeams, int batchTokens, i
         if (maxInputTokens < 0) {
             throw new IllegalArgumentException("--max-input-tokens must not be negative, got " + maxInputTokens);
         }
+        if (guidance == null) {
+            throw new IllegalArgumentException("guidance must be set");
+        }
+    }
+
+    /** Free decoding with lossless drafts ({@link Guidance#DEFAULT}). */
+    public DecodingOptions(int maxNewTokens, int numBeams, int batchTokens, int maxBatchRows, int maxInputTokens) {
+        this(maxNewTokens, numBeams, batchTokens, maxBatchRows, maxInputTokens, Guidance.DEFAULT);
+    }
+
+    public DecodingOptions withGuidance(Guidance value) {
+        return new DecodingOptions(maxNewTokens, numBeams, batchTokens, maxBatchRows, maxInputTokens, value);
     }
 
     /** HF defaults for the rest: length penalty 1.0, early_stopping false. */

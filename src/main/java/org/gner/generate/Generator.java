@@ -27,7 +27,36 @@ public final class Generator {
         if (promptIds.isEmpty()) {
             return List.of();
         }
-        return config.numBeams() == 1 ? greedy(model, promptIds, config) : beamSearch(model, promptIds, config);
+        return config.numBeams() == 1 ? greedy(model, promptIds, config) : beamSearch(model, promptIds, config, null);
+    }
+
+    /**
+     * Generation guided by each prompt's output automaton ({@code automata} may hold nulls, or be
+     * null, for prompts without one; constrained decoding needs every one). Greedy runs
+     * {@link GuidedGreedy} (drafts and/or constraints); beam search takes the constraints as HF's
+     * {@code prefix_allowed_tokens_fn} and never drafts.
+     */
+    public List<Generated> generate(GenerativeModel model, List<long[]> promptIds, GenerationConfig config,
+            List<OutputAutomaton> automata, Guidance guidance) {
+        if (promptIds.isEmpty()) {
+            return List.of();
+        }
+        boolean constrained = guidance.decoding() == Guidance.Decoding.CONSTRAINED;
+        if (config.numBeams() == 1 && guidance.usesAutomaton() && (automata != null || !constrained)) {
+            return new GuidedGreedy(model, config, guidance).generate(promptIds, automata);
+        }
+        if (constrained && (automata == null || automata.contains(null))) {
+            throw new IllegalArgumentException("constrained decoding needs every prompt's words and labels");
+        }
+        CountingModel counting = new CountingModel(model);
+        List<long[]> tokens = config.numBeams() == 1 ? greedy(counting, promptIds, config)
+                : beamSearch(counting, promptIds, config, constrained ? automata : null);
+        List<Generated> out = new ArrayList<>(tokens.size());
+        for (long[] t : tokens) {
+            // greedy: a pass per token; beams: every pass of the prompt's beams, counted once per beam row
+            out.add(new Generated(t, config.numBeams() == 1 ? t.length : counting.passes(), 0));
+        }
+        return out;
     }
 
     /** Greedy search: each row takes its argmax until it emits EOS, then only pads, uncounted. */
@@ -82,7 +111,8 @@ public final class Generator {
      * {@code numBeams} non-EOS candidates. A prompt is done per {@link BeamHypotheses#isDone};
      * at the length limit its open beams join the hypotheses, and the best-scored one wins.
      */
-    List<long[]> beamSearch(GenerativeModel model, List<long[]> promptIds, GenerationConfig config) {
+    List<long[]> beamSearch(GenerativeModel model, List<long[]> promptIds, GenerationConfig config,
+            List<OutputAutomaton> automata) {
         ModelSpec spec = model.spec();
         int batch = promptIds.size();
         int beams = config.numBeams();
@@ -92,12 +122,16 @@ public final class Generator {
         long[][] sequences = new long[rows][0];
         float[] beamScores = new float[rows]; // fp32, as HF keeps them
         long[] expand = new long[rows];
+        OutputAutomaton.Cursor[] cursors = automata == null ? null : new OutputAutomaton.Cursor[rows];
         for (int b = 0; b < batch; b++) {
             hypotheses[b] = new BeamHypotheses(config);
             for (int j = 0; j < beams; j++) {
                 expand[b * beams + j] = b;
                 // only the first beam starts live, so the identical copies do not fill the beam
                 beamScores[b * beams + j] = j == 0 ? 0f : -1e9f;
+                if (cursors != null) {
+                    cursors[b * beams + j] = automata.get(b).start();
+                }
             }
         }
         try (NDManager scope = model.newScope(); DecodeState state = model.begin(scope, promptIds)) {
@@ -106,7 +140,8 @@ public final class Generator {
                 NDArray first = state.prefill(step); // [batch, vocab]
                 NDArray rowIndex = step.create(expand);
                 state.selectRows(rowIndex);
-                candidates = Candidates.top(first.get(new NDIndex("{}", rowIndex)), beamScores, batch, 2 * beams);
+                candidates = Candidates.top(first.get(new NDIndex("{}", rowIndex)), allowedMask(step, cursors,
+                        first.getShape().get(1)), beamScores, batch, 2 * beams);
             }
             int length = 0; // generated tokens in every running beam
             while (true) {
@@ -145,11 +180,17 @@ public final class Generator {
                 }
                 length++;
                 long[][] extended = new long[rows][];
+                OutputAutomaton.Cursor[] nextCursors = cursors == null ? null : new OutputAutomaton.Cursor[rows];
                 for (int r = 0; r < rows; r++) {
                     long[] previous = sequences[(int) nextRows[r]];
                     extended[r] = Arrays.copyOf(previous, length);
                     extended[r][length - 1] = nextTokens[r];
+                    if (cursors != null) {
+                        nextCursors[r] = cursors[(int) nextRows[r]].copy();
+                        nextCursors[r].advance(nextTokens[r]);
+                    }
                 }
+                cursors = nextCursors;
                 sequences = extended;
                 beamScores = nextScores;
                 if (allTrue(done) || length >= config.maxNewTokens()) {
@@ -158,7 +199,9 @@ public final class Generator {
                 try (NDManager step = scope.newSubManager()) {
                     state.selectRows(step.create(nextRows));
                     NDArray logits = state.forward(step.create(nextTokens, new Shape(rows, 1)));
-                    candidates = Candidates.top(lastPosition(logits), beamScores, batch, 2 * beams);
+                    NDArray last = lastPosition(logits);
+                    candidates = Candidates.top(last, allowedMask(step, cursors, last.getShape().get(1)), beamScores,
+                            batch, 2 * beams);
                 }
             }
             for (int b = 0; b < batch; b++) {
@@ -182,6 +225,25 @@ public final class Generator {
         return out;
     }
 
+    /**
+     * {@code [rows, vocab]}: 0 for the tokens each row's automaton allows, -inf elsewhere (a row
+     * that is finished or lost allows nothing); null without automata.
+     */
+    private static NDArray allowedMask(NDManager manager, OutputAutomaton.Cursor[] cursors, long vocab) {
+        if (cursors == null) {
+            return null;
+        }
+        int v = Math.toIntExact(vocab);
+        float[] mask = new float[cursors.length * v];
+        Arrays.fill(mask, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < cursors.length; r++) {
+            for (long t : cursors[r].allowed()) {
+                mask[r * v + (int) t] = 0f;
+            }
+        }
+        return manager.create(mask, new Shape(cursors.length, v));
+    }
+
     private static boolean allTrue(boolean[] values) {
         for (boolean v : values) {
             if (!v) {
@@ -198,10 +260,14 @@ public final class Generator {
          * {@code logits [rows, vocab]} fp32: scores {@code log_softmax + beam score} in fp32 (as HF adds
          * them), flattened per prompt over {@code beams * vocab}, top k by torch.
          */
-        static Candidates top(NDArray logits, float[] beamScores, int batch, int k) {
+        static Candidates top(NDArray logits, NDArray allowedOrNull, float[] beamScores, int batch, int k) {
             NDManager m = logits.getManager();
             long vocab = logits.getShape().get(1);
-            NDArray scores = logits.logSoftmax(-1).addi(m.create(beamScores).reshape(-1, 1));
+            NDArray scores = logits.logSoftmax(-1);
+            if (allowedOrNull != null) {
+                scores = scores.addi(allowedOrNull); // HF: log_softmax over the vocabulary, then -inf masking
+            }
+            scores = scores.addi(m.create(beamScores).reshape(-1, 1));
             NDList top = scores.reshape(batch, -1).topK(k, -1, true, true);
             return new Candidates(top.get(0).toFloatArray(), top.get(1).toLongArray(), k, vocab);
         }

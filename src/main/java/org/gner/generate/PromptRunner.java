@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.IntConsumer;
 import org.gner.model.LoadedModel;
 import org.gner.model.ModelSpec;
+import org.gner.prompt.PromptStructure;
 
 /**
  * Prompts in, GNER prediction texts out: tokenize, cut to the input limit, batch by token budget
@@ -42,48 +43,104 @@ public final class PromptRunner {
      * @param done told how many prompts each finished batch held (for progress)
      */
     public List<PromptResult> run(List<String> prompts, IntConsumer done) {
+        return runGuided(prompts.stream().map(GuidedPrompt::of).toList(), done);
+    }
+
+    /**
+     * Generates for every prompt, with its output automaton when the decoding uses one (built from
+     * the words and labels given, else read from the GNER prompt text). Constrained decoding of a
+     * prompt with neither gets that prompt an error; drafting just goes without.
+     */
+    public List<PromptResult> runGuided(List<GuidedPrompt> prompts, IntConsumer done) {
         int n = prompts.size();
-        List<long[]> encoded = model.tokenizer().encodeBatch(prompts);
+        List<long[]> encoded = model.tokenizer().encodeBatch(prompts.stream().map(GuidedPrompt::prompt).toList());
         long[][] inputs = new long[n][];
         int[] promptTokens = new int[n];
         int[] lengths = new int[n];
+        OutputAutomaton[] automata = new OutputAutomaton[n];
+        PromptResult[] results = new PromptResult[n];
+        List<Integer> runnable = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             promptTokens[i] = encoded.get(i).length;
             inputs[i] = limit.apply(encoded.get(i));
             lengths[i] = inputs[i].length;
+            if (options.guidance().usesAutomaton()) {
+                try {
+                    automata[i] = automaton(prompts.get(i));
+                } catch (RuntimeException e) {
+                    results[i] = failure(inputs[i], promptTokens[i], e);
+                    continue;
+                }
+                if (automata[i] == null && constrained()) {
+                    results[i] = failure(inputs[i], promptTokens[i], new IllegalArgumentException(
+                            "constrained decoding needs the sentence's words and labels, and the prompt is not a GNER"
+                                    + " prompt (no 'Use the specific entity tags: ... and O.' and 'Sentence: ...')"));
+                    continue;
+                }
+            }
+            runnable.add(i);
         }
-        PromptResult[] results = new PromptResult[n];
-        for (int[] batch : TokenBatches.plan(lengths, options.batchTokens(), options.numBeams(),
+        int[] runnableLengths = runnable.stream().mapToInt(i -> lengths[i]).toArray();
+        for (int[] planned : TokenBatches.plan(runnableLengths, options.batchTokens(), options.numBeams(),
                 options.maxBatchRows(), true)) {
-            runBatch(batch, inputs, promptTokens, results);
+            int[] batch = Arrays.stream(planned).map(runnable::get).toArray();
+            runBatch(batch, inputs, promptTokens, automata, results);
             done.accept(batch.length);
         }
+        done.accept(n - runnable.size());
         return Arrays.asList(results);
     }
 
-    private void runBatch(int[] batch, long[][] inputs, int[] promptTokens, PromptResult[] results) {
+    private boolean constrained() {
+        return options.guidance().decoding() == Guidance.Decoding.CONSTRAINED;
+    }
+
+    private OutputAutomaton automaton(GuidedPrompt prompt) {
+        List<String> words = prompt.wordsOrNull();
+        List<String> labels = prompt.labelsOrNull();
+        if (words == null || labels == null) {
+            var parsed = PromptStructure.parse(prompt.prompt());
+            if (parsed.isEmpty()) {
+                return null;
+            }
+            words = parsed.get().words();
+            labels = parsed.get().labels();
+        }
+        if (words.isEmpty()) {
+            return null;
+        }
+        return OutputAutomaton.build(words, labels, model.tokenizer()::encodeBatchWithoutSpecial,
+                model.spec().eosTokenId());
+    }
+
+    private void runBatch(int[] batch, long[][] inputs, int[] promptTokens, OutputAutomaton[] automata,
+            PromptResult[] results) {
         List<long[]> ids = new ArrayList<>(batch.length);
+        List<OutputAutomaton> batchAutomata = new ArrayList<>(batch.length);
         for (int i : batch) {
             ids.add(inputs[i]);
+            batchAutomata.add(automata[i]);
         }
-        List<long[]> generated;
+        List<Generated> generated;
         try {
-            generated = generator.generate(model.model(), ids, config);
+            generated = generator.generate(model.model(), ids, config, batchAutomata, options.guidance());
         } catch (RuntimeException e) {
             if (batch.length == 1) {
                 results[batch[0]] = failure(inputs[batch[0]], promptTokens[batch[0]], e);
                 return;
             }
             for (int i : batch) {
-                runBatch(new int[] {i}, inputs, promptTokens, results);
+                runBatch(new int[] {i}, inputs, promptTokens, automata, results);
             }
             return;
         }
         for (int k = 0; k < batch.length; k++) {
             int i = batch[k];
+            Generated g = generated.get(k);
             try {
-                String text = GenerationText.decode(model, inputs[i], generated.get(k));
-                results[i] = new PromptResult(inputs[i], promptTokens[i], generated.get(k), text, null);
+                String text = GenerationText.decode(model, inputs[i], g.tokens());
+                results[i] = new PromptResult(inputs[i], promptTokens[i], g.tokens(), text, null, g.decoderPasses(),
+                        g.acceptedDrafts());
             } catch (RuntimeException e) {
                 results[i] = failure(inputs[i], promptTokens[i], e);
             }

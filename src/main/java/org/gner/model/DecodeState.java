@@ -32,6 +32,14 @@ public interface DecodeState extends AutoCloseable {
      */
     void selectRows(NDArray rows);
 
+    /**
+     * Forgets the newest {@code drop[r]} tokens of row r (speculative decoding rejects drafted
+     * tokens): the next {@link #forward} places row r's block right after what it keeps, so rows may
+     * stand at different lengths. Position encodings and masks follow each row's own length. The
+     * first generated position (prefill's) is never dropped.
+     */
+    void rollback(int[] drop);
+
     @Override
     void close();
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -192,17 +193,18 @@ public final class LlamaModel implements GenerativeModel {
     // ---------------------------------------------------------------- forward
 
     /**
-     * Runs the decoder over {@code ids} {@code [rows, n]} placed after {@code past} tokens (already
-     * in {@code cache}, when there is one) and returns the final-normed hidden states
-     * {@code [rows, n, hidden]} in {@code step}. Row r starts with {@code pads[r]} padding tokens.
+     * Runs the decoder over {@code ids} {@code [rows, n]}, row r's block placed after its
+     * {@code past[r]} cached tokens (in {@code cache}, when there is one), and returns the
+     * final-normed hidden states {@code [rows, n, hidden]} in {@code step}. Row r starts with
+     * {@code pads[r]} padding tokens.
      */
-    private NDArray decode(NDManager step, NDArray ids, int[] pads, int past, KvCache cache) {
+    private NDArray decode(NDManager step, NDArray ids, int[] pads, int[] past, KvCache cache) {
         int n = Math.toIntExact(ids.getShape().get(1));
         NDArray positions = step.create(positionIds(pads, past, n, config.maxPositionEmbeddings()),
                 new Shape(pads.length, n)); // [rows, n]
         NDArray cos = ropeCos.get(step, new NDIndex("{}", positions)).expandDims(1); // [rows, 1, n, headDim]
         NDArray sin = ropeSin.get(step, new NDIndex("{}", positions)).expandDims(1); // [rows, 1, n, headDim]
-        NDArray mask = attentionMask(step, pads, past, n); // [rows, 1, 1, n, past + n]
+        NDArray mask = attentionMask(step, pads, past, n); // [rows, 1, 1, n, max(past) + n]
         NDArray hidden = embedTokens.get(step, new NDIndex("{}", ids)); // [rows, n, hidden]
         for (int i = 0; i < layers.size(); i++) {
             DecoderLayer layer = layers.get(i);
@@ -219,7 +221,7 @@ public final class LlamaModel implements GenerativeModel {
     }
 
     private NDArray selfAttention(DecoderLayer layer, int layerIndex, NDArray x, NDArray cos, NDArray sin,
-            NDArray mask, KvCache cache, int past, NDManager scope) {
+            NDArray mask, KvCache cache, int[] past, NDManager scope) {
         long rows = x.getShape().get(0);
         long n = x.getShape().get(1);
         int heads = config.numAttentionHeads();
@@ -278,10 +280,17 @@ public final class LlamaModel implements GenerativeModel {
      * depend only on position differences, so this keeps HF's numerics rather than the meaning.)
      */
     static long[] positionIds(int[] pads, int past, int n, int maxPositions) {
+        int[] pasts = new int[pads.length];
+        Arrays.fill(pasts, past);
+        return positionIds(pads, pasts, n, maxPositions);
+    }
+
+    /** {@link #positionIds(int[], int, int, int)} with each row after its own {@code past[r]} tokens. */
+    static long[] positionIds(int[] pads, int[] past, int n, int maxPositions) {
         long[] positions = new long[pads.length * n];
         for (int r = 0; r < pads.length; r++) {
             for (int j = 0; j < n; j++) {
-                long position = past + j - pads[r];
+                long position = past[r] + j - pads[r];
                 if (position >= maxPositions) {
                     throw new IllegalArgumentException(
                             "position " + position + " exceeds max_position_embeddings " + maxPositions);
@@ -292,19 +301,39 @@ public final class LlamaModel implements GenerativeModel {
         return positions;
     }
 
-    /** Causal mask over {@code past + n} keys, with each row's left padding hidden from every query. */
-    private static NDArray attentionMask(NDManager manager, int[] pads, int past, int n) {
-        int total = past + n;
+    /**
+     * Causal mask over {@code max(past) + n} keys, with each row's left padding hidden from every
+     * query (and, for a row behind the longest, the stale cache entries past its own block).
+     */
+    private static NDArray attentionMask(NDManager manager, int[] pads, int[] past, int n) {
+        int total = maxOf(past) + n;
         float[] mask = new float[pads.length * n * total];
         for (int r = 0; r < pads.length; r++) {
             for (int j = 0; j < n; j++) {
                 int base = (r * n + j) * total;
                 for (int t = 0; t < total; t++) {
-                    mask[base + t] = t < pads[r] || t > past + j ? MASKED : 0f;
+                    mask[base + t] = t < pads[r] || t > past[r] + j ? MASKED : 0f;
                 }
             }
         }
         return manager.create(mask, new Shape(pads.length, 1, 1, n, total));
+    }
+
+    private static int maxOf(int[] values) {
+        int max = 0;
+        for (int v : values) {
+            max = Math.max(max, v);
+        }
+        return max;
+    }
+
+    private static boolean allEqual(int[] values) {
+        for (int v : values) {
+            if (v != values[0]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- public API
@@ -336,7 +365,7 @@ public final class LlamaModel implements GenerativeModel {
         LeftPadded batch = leftPad(sequences);
         try (NDManager step = out.newSubManager()) {
             NDArray ids = step.create(batch.ids(), new Shape(batch.rows(), batch.length()));
-            NDArray logits = project(decode(step, ids, batch.pads(), 0, null)); // [batch, seq, vocab]
+            NDArray logits = project(decode(step, ids, batch.pads(), new int[batch.rows()], null)); // [batch, seq, vocab]
             logits.attach(out);
             return logits;
         }
@@ -428,11 +457,25 @@ public final class LlamaModel implements GenerativeModel {
             return bigger;
         }
 
-        /** Stores a block's k, v {@code [rows, kvHeads, n, d]} at [past, past + n); returns views of [0, past + n). */
-        NDArray[] write(int layer, int past, NDArray k, NDArray v, NDManager scope) {
-            long end = past + k.getShape().get(2);
-            keys[layer].set(new NDIndex(":, :, {}:{}", past, end), k);
-            values[layer].set(new NDIndex(":, :, {}:{}", past, end), v);
+        /**
+         * Stores a block's k, v {@code [rows, kvHeads, n, d]} at each row's [past[r], past[r] + n);
+         * returns views of [0, max(past) + n).
+         */
+        NDArray[] write(int layer, int[] past, NDArray k, NDArray v, NDManager scope) {
+            long n = k.getShape().get(2);
+            long end = maxOf(past) + n;
+            if (allEqual(past)) {
+                keys[layer].set(new NDIndex(":, :, {}:{}", past[0], end), k);
+                values[layer].set(new NDIndex(":, :, {}:{}", past[0], end), v);
+            } else {
+                for (int r = 0; r < past.length; r++) {
+                    NDIndex target = new NDIndex("{}, :, {}:{}", r, past[r], past[r] + n);
+                    try (NDArray rowK = k.get(new NDIndex("{}", r)); NDArray rowV = v.get(new NDIndex("{}", r))) {
+                        keys[layer].set(target, rowK);
+                        values[layer].set(target, rowV);
+                    }
+                }
+            }
             return new NDArray[] {
                 keys[layer].get(scope, new NDIndex(":, :, :{}", end)),
                 values[layer].get(scope, new NDIndex(":, :, :{}", end))
@@ -461,12 +504,14 @@ public final class LlamaModel implements GenerativeModel {
         private final LeftPadded prompt;
         private final KvCache cache;
         private int[] pads;
-        private int length;
+        /** Cached positions per row (padding included): equal unless {@link #rollback} made them differ. */
+        private int[] lengths;
 
         Decoding(NDManager manager, LeftPadded prompt) {
             this.manager = manager;
             this.prompt = prompt;
             this.pads = prompt.pads().clone();
+            this.lengths = new int[pads.length];
             this.cache = new KvCache(manager, prompt.rows(), prompt.length() + INITIAL_HEADROOM);
         }
 
@@ -477,7 +522,7 @@ public final class LlamaModel implements GenerativeModel {
 
         @Override
         public NDArray prefill(NDManager out) {
-            if (length != 0) {
+            if (maxOf(lengths) != 0) {
                 throw new IllegalStateException("prefill() already ran");
             }
             try (NDManager step = out.newSubManager()) {
@@ -491,7 +536,7 @@ public final class LlamaModel implements GenerativeModel {
 
         @Override
         public NDArray forward(NDArray tokens) {
-            if (length == 0) {
+            if (maxOf(lengths) == 0) {
                 throw new IllegalStateException("call prefill() before forward()");
             }
             if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != rows()) {
@@ -507,24 +552,46 @@ public final class LlamaModel implements GenerativeModel {
 
         private NDArray run(NDManager step, NDArray ids) {
             int n = Math.toIntExact(ids.getShape().get(1));
-            cache.ensureCapacity(length + n);
-            NDArray hidden = decode(step, ids, pads, length, cache);
-            length += n;
+            cache.ensureCapacity(maxOf(lengths) + n);
+            NDArray hidden = decode(step, ids, pads, lengths, cache);
+            for (int r = 0; r < lengths.length; r++) {
+                lengths[r] += n;
+            }
             return hidden;
+        }
+
+        @Override
+        public void rollback(int[] drop) {
+            if (drop.length != lengths.length) {
+                throw new IllegalArgumentException("rollback needs one count per row: " + lengths.length + ", got "
+                        + drop.length);
+            }
+            for (int r = 0; r < drop.length; r++) {
+                if (drop[r] < 0 || lengths[r] - drop[r] < prompt.length()) {
+                    throw new IllegalArgumentException("row " + r + ": cannot drop " + drop[r] + " of "
+                            + (lengths[r] - prompt.length()) + " generated positions");
+                }
+            }
+            for (int r = 0; r < drop.length; r++) {
+                lengths[r] -= drop[r];
+            }
         }
 
         @Override
         public void selectRows(NDArray rows) {
             long[] picked = rows.toLongArray();
             int[] newPads = new int[picked.length];
+            int[] newLengths = new int[picked.length];
             for (int i = 0; i < picked.length; i++) {
                 if (picked[i] < 0 || picked[i] >= pads.length) {
                     throw new IllegalArgumentException("row " + picked[i] + " outside [0, " + pads.length + ")");
                 }
                 newPads[i] = pads[(int) picked[i]];
+                newLengths[i] = lengths[(int) picked[i]];
             }
             cache.selectRows(rows);
             pads = newPads;
+            lengths = newLengths;
         }
 
         @Override

@@ -104,6 +104,21 @@ public final class ModelTokenizer implements AutoCloseable {
         });
     }
 
+    /** {@link #encodeWithoutSpecial} for many texts at once. */
+    public List<long[]> encodeBatchWithoutSpecial(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        return locked(() -> {
+            Encoding[] encodings = tokenizer.batchEncode(texts, false, false);
+            List<long[]> ids = new ArrayList<>(encodings.length);
+            for (Encoding e : encodings) {
+                ids.add(e.getIds());
+            }
+            return Collections.unmodifiableList(ids);
+        });
+    }
+
     /** Text of {@code ids} with special tokens skipped, as transformers' decode(skip_special_tokens=True). */
     public String decode(long[] ids) {
         return cleanUp(locked(() -> tokenizer.decode(ids, true)));

@@ -575,6 +575,35 @@ public final class T5Model implements GenerativeModel {
         return toType(manager.create(bias, new Shape(1, heads, queries, keys)), dtype);
     }
 
+    /**
+     * Decoder position bias and causal mask when rows stand at different lengths: row r's queries
+     * sit at positions {@code firstQuery[r] ..}, keys are {@code 0 .. keys - 1} of that row's own
+     * cache, and a key after the query (or past the row's own block) is masked:
+     * {@code [rows, heads, queries, keys]}.
+     */
+    private NDArray rowPositionBias(NDManager manager, int[] firstQuery, int queries, int keys) {
+        float[][] table = decoderBiasTable;
+        int heads = config.numHeads();
+        int rows = firstQuery.length;
+        float min = minValue(dtype);
+        float[] bias = new float[rows * heads * queries * keys];
+        java.util.Arrays.fill(bias, min);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < queries; i++) {
+                int query = firstQuery[r] + i;
+                int visible = Math.min(keys, query + 1);
+                for (int j = 0; j < visible; j++) {
+                    float[] byHead = table[relativePositionBucket(j - query, false,
+                            config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance())];
+                    for (int h = 0; h < heads; h++) {
+                        bias[((r * heads + h) * queries + i) * keys + j] = byHead[h];
+                    }
+                }
+            }
+        }
+        return toType(manager.create(bias, new Shape(rows, heads, queries, keys)), dtype);
+    }
+
     /** {@link #positionBias} gathered from the bias weights, so the tables receive gradients (fp32). */
     private NDArray trainablePositionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries,
             int keys) {
@@ -762,7 +791,8 @@ public final class T5Model implements GenerativeModel {
         private final NDArray[] cache; // per layer [2 (keys, values), rows, heads, capacity, d_kv]
         private long[] prompt; // the prompt each row decodes: cross-attention inputs depend only on it
         private int rows;
-        private int length;
+        /** Tokens cached per row: equal unless {@link #rollback} dropped different numbers of tokens. */
+        private int[] lengths;
         private int capacity;
 
         T5DecodeState(NDManager manager, List<long[]> prompts) {
@@ -770,6 +800,7 @@ public final class T5Model implements GenerativeModel {
             this.rows = prompts.size();
             this.prompt = new long[rows];
             Arrays.setAll(prompt, i -> i);
+            this.lengths = new int[rows];
             int layers = decoder.length;
             crossKeys = new NDArray[layers];
             crossKeysT = new NDArray[layers];
@@ -810,7 +841,8 @@ public final class T5Model implements GenerativeModel {
             Shape shape = new Shape(2, rows, config.numHeads(), newCapacity, config.dKv());
             for (int i = 0; i < cache.length; i++) {
                 NDArray fresh = manager.zeros(shape, dtype);
-                if (cache[i] != null) {
+                int length = maxLength();
+                if (cache[i] != null && length > 0) {
                     try (NDManager tmp = manager.newSubManager()) {
                         fresh.set(positions(0, length), cache[i].get(tmp, positions(0, length)));
                     }
@@ -826,6 +858,23 @@ public final class T5Model implements GenerativeModel {
             return new NDIndex().addAllDim(3).addSliceDim(from, to);
         }
 
+        private int maxLength() {
+            int max = 0;
+            for (int length : lengths) {
+                max = Math.max(max, length);
+            }
+            return max;
+        }
+
+        private boolean uniform() {
+            for (int length : lengths) {
+                if (length != lengths[0]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         @Override
         public int rows() {
             return rows;
@@ -833,7 +882,7 @@ public final class T5Model implements GenerativeModel {
 
         @Override
         public NDArray prefill(NDManager out) {
-            if (length != 0) {
+            if (maxLength() != 0) {
                 throw new IllegalStateException("prefill must be the first step");
             }
             long[] start = new long[rows];
@@ -856,7 +905,9 @@ public final class T5Model implements GenerativeModel {
             if (n < 1) {
                 throw new IllegalArgumentException("forward needs at least one token per row");
             }
-            int end = length + n;
+            boolean uniform = uniform();
+            int length = lengths[0];
+            int end = maxLength() + n;
             if (end > capacity) {
                 allocateCache(Math.max(end, capacity + CAPACITY_STEP));
             }
@@ -865,7 +916,9 @@ public final class T5Model implements GenerativeModel {
             NDManager out = tokens.getManager();
             try (NDManager tmp = out.newSubManager()) {
                 NDArray h = embed(tmp, tokens); // [rows, n, d_model]
-                NDArray bias = positionBias(tmp, true, length, n, end); // [1, heads, n, end]
+                NDArray bias = uniform
+                        ? positionBias(tmp, true, length, n, end) // [1, heads, n, end]
+                        : rowPositionBias(tmp, lengths, n, end); // [rows, heads, n, end]
                 NDIndex keysSoFar = new NDIndex().addIndices(0).addAllDim(2).addSliceDim(0, end);
                 NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
                 for (int i = 0; i < decoder.length; i++) {
@@ -874,7 +927,11 @@ public final class T5Model implements GenerativeModel {
                     NDArray newKv = qkv.get(sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
                             .reshape(rows, n, 2, heads, config.dKv())
                             .transpose(2, 0, 3, 1, 4); // [2, rows, heads, n, d_kv]
-                    cache[i].set(positions(length, end), newKv);
+                    if (uniform) {
+                        cache[i].set(positions(length, end), newKv);
+                    } else {
+                        writeRows(cache[i], newKv, n);
+                    }
                     NDArray keysT = cache[i].get(tmp, keysSoFar).transpose(0, 1, 3, 2); // [rows, heads, d_kv, end]
                     NDArray values = cache[i].get(tmp, valuesSoFar); // [rows, heads, end, d_kv]
                     NDArray attention = attend(heads(qkv, 0, inner), keysT, values, bias);
@@ -888,8 +945,37 @@ public final class T5Model implements GenerativeModel {
                 }
                 NDArray logits = logitsOf(h);
                 logits.attach(out);
-                length = end;
+                for (int r = 0; r < rows; r++) {
+                    lengths[r] += n;
+                }
                 return logits;
+            }
+        }
+
+        /** Writes each row's block {@code [2, rows, heads, n, d_kv]} at that row's own length. */
+        private void writeRows(NDArray layerCache, NDArray newKv, int n) {
+            for (int r = 0; r < rows; r++) {
+                NDIndex target = new NDIndex().addAllDim().addIndices(r).addAllDim()
+                        .addSliceDim(lengths[r], lengths[r] + n);
+                try (NDArray rowKv = newKv.get(new NDIndex().addAllDim().addIndices(r))) { // [2, heads, n, d_kv]
+                    layerCache.set(target, rowKv);
+                }
+            }
+        }
+
+        @Override
+        public void rollback(int[] drop) {
+            if (drop.length != rows) {
+                throw new IllegalArgumentException("rollback needs one count per row: " + rows + ", got " + drop.length);
+            }
+            for (int r = 0; r < rows; r++) {
+                if (drop[r] < 0 || drop[r] >= lengths[r]) {
+                    throw new IllegalArgumentException("row " + r + " holds " + lengths[r] + " tokens, cannot drop "
+                            + drop[r]);
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                lengths[r] -= drop[r];
             }
         }
 
@@ -901,9 +987,12 @@ public final class T5Model implements GenerativeModel {
         public void selectRows(NDArray rowIndices) {
             long[] picked = rowIndices.toLongArray();
             long[] newPrompt = new long[picked.length];
+            int[] newLengths = new int[picked.length];
             for (int r = 0; r < picked.length; r++) {
                 newPrompt[r] = prompt[(int) picked[r]];
+                newLengths[r] = lengths[(int) picked[r]];
             }
+            lengths = newLengths;
             boolean samePrompts = Arrays.equals(newPrompt, prompt);
             rows = picked.length;
             prompt = newPrompt;

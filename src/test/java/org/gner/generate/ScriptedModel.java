@@ -130,6 +130,14 @@ final class ScriptedModel implements GenerativeModel {
         }
 
         @Override
+        public void rollback(int[] drop) {
+            for (int r = 0; r < drop.length; r++) {
+                List<Long> prefix = prefixes.get(r);
+                prefixes.set(r, new ArrayList<>(prefix.subList(0, prefix.size() - drop[r])));
+            }
+        }
+
+        @Override
         public void close() {}
 
         @Override

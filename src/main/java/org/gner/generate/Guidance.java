@@ -1,0 +1,79 @@
+package org.gner.generate;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * How the output automaton guides decoding.
+ *
+ * @param decoding       FREE: GNER's own decoding; CONSTRAINED: only the automaton's tokens (every
+ *                       input word comes back, in order; the model picks the labels)
+ * @param draft          INPUT: lossless speculative decoding with drafts from the automaton (greedy
+ *                       only); NONE: one token per pass (constrained still feeds forced runs as blocks)
+ * @param draftTokens    draft length k per pass; 0 picks it from the batch size (see {@link #draftTokens(int)})
+ * @param continueEntities draft {@code I-x} after a word labelled {@code B-x}/{@code I-x} (else always O)
+ */
+public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean continueEntities)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public enum Decoding {
+        FREE,
+        CONSTRAINED;
+
+        public static Decoding parse(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "free" -> FREE;
+                case "constrained" -> CONSTRAINED;
+                default -> throw new IllegalArgumentException("--decoding must be free or constrained, got " + value);
+            };
+        }
+    }
+
+    public enum Draft {
+        INPUT,
+        NONE;
+
+        public static Draft parse(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "input" -> INPUT;
+                case "none" -> NONE;
+                default -> throw new IllegalArgumentException("--draft must be input or none, got " + value);
+            };
+        }
+    }
+
+    /** GNER's own decoding with lossless drafts. */
+    public static final Guidance DEFAULT = new Guidance(Decoding.FREE, Draft.INPUT, 0, true);
+    /** Plain decoding: one token per pass, no automaton. */
+    public static final Guidance PLAIN = new Guidance(Decoding.FREE, Draft.NONE, 0, true);
+
+    public Guidance {
+        if (decoding == null || draft == null) {
+            throw new IllegalArgumentException("decoding and draft must be set");
+        }
+        if (draftTokens < 0) {
+            throw new IllegalArgumentException("--draft-tokens must not be negative, got " + draftTokens);
+        }
+    }
+
+    /** Whether the automaton is needed at all. */
+    public boolean usesAutomaton() {
+        return decoding == Decoding.CONSTRAINED || draft == Draft.INPUT;
+    }
+
+    /**
+     * k for a batch of {@code rows}: a CPU pass costs about k x rows more work, a GPU pass almost
+     * nothing more, so the adaptive k shrinks with the batch (measured by DraftStepBench).
+     */
+    public int draftTokens(int rows) {
+        if (draftTokens > 0) {
+            return draftTokens;
+        }
+        return rows <= 2 ? 16 : rows <= 8 ? 8 : 4;
+    }
+
+    public String describe() {
+        return decoding.name().toLowerCase(Locale.ROOT) + ", draft " + draft.name().toLowerCase(Locale.ROOT);
+    }
+}
