@@ -1,6 +1,7 @@
 package org.gner.cli;
 
 import org.gner.generate.DecodingOptions;
+import org.gner.generate.Guidance;
 import picocli.CommandLine.Option;
 
 /** Decoding and batching options shared by generate, evaluate and annotate. */
@@ -23,7 +24,28 @@ final class DecodingMixin {
                     + " and flagged. 0: 640 for T5 (GNER's), max_position_embeddings - max-new-tokens for LLaMA.")
     int maxInputTokens;
 
+    @Option(names = "--decoding", paramLabel = "free|constrained",
+            description = "free: GNER's own decoding. constrained: every input word comes back in order and the model"
+                    + " only picks each word's label (HF prefix_allowed_tokens_fn semantics; changes GNER's outputs,"
+                    + " no subsequence/LCS matching needed). Default: the model folder's generation_config.json"
+                    + " \"gner_decoding\", else free.")
+    String decodingMode;
+
+    @Option(names = "--draft", defaultValue = "input", paramLabel = "input|none",
+            description = "input: lossless speculative decoding, drafts from the input words and labels verified in"
+                    + " one pass (output identical to plain greedy); none: one token per pass (constrained decoding"
+                    + " still feeds forced runs as one block). Beam search always decodes without drafts"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String draft;
+
+    @Option(names = "--draft-tokens", defaultValue = "0", paramLabel = "<k>",
+            description = "Draft tokens verified per pass; 0 picks k from the batch size: 16 up to 2 rows, 8 up to 8,"
+                    + " else 4 (default: ${DEFAULT-VALUE}).")
+    int draftTokens;
+
     DecodingOptions toOptions(int maxBatchRows) {
-        return new DecodingOptions(maxNewTokens, numBeams, batchTokens, maxBatchRows, maxInputTokens);
+        Guidance guidance = new Guidance(decodingMode == null ? null : Guidance.Decoding.parse(decodingMode),
+                Guidance.Draft.parse(draft), draftTokens, true);
+        return new DecodingOptions(maxNewTokens, numBeams, batchTokens, maxBatchRows, maxInputTokens, guidance);
     }
 }

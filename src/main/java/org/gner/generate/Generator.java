@@ -45,7 +45,7 @@ public final class Generator {
         if (config.numBeams() == 1 && guidance.usesAutomaton() && (automata != null || !constrained)) {
             return new GuidedGreedy(model, config, guidance).generate(promptIds, automata);
         }
-        if (constrained && (automata == null || automata.contains(null))) {
+        if (constrained && (automata == null || automata.stream().anyMatch(java.util.Objects::isNull))) {
             throw new IllegalArgumentException("constrained decoding needs every prompt's words and labels");
         }
         CountingModel counting = new CountingModel(model);

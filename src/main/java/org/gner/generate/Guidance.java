@@ -7,7 +7,8 @@ import java.util.Locale;
  * How the output automaton guides decoding.
  *
  * @param decoding       FREE: GNER's own decoding; CONSTRAINED: only the automaton's tokens (every
- *                       input word comes back, in order; the model picks the labels)
+ *                       input word comes back, in order; the model picks the labels); null: the model
+ *                       folder's default ({@link #resolvedFor})
  * @param draft          INPUT: lossless speculative decoding with drafts from the automaton (greedy
  *                       only); NONE: one token per pass (constrained still feeds forced runs as blocks)
  * @param draftTokens    draft length k per pass; 0 picks it from the batch size (see {@link #draftTokens(int)})
@@ -49,16 +50,45 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
     public static final Guidance PLAIN = new Guidance(Decoding.FREE, Draft.NONE, 0, true);
 
     public Guidance {
-        if (decoding == null || draft == null) {
-            throw new IllegalArgumentException("decoding and draft must be set");
+        if (draft == null) {
+            throw new IllegalArgumentException("draft must be set");
         }
         if (draftTokens < 0) {
             throw new IllegalArgumentException("--draft-tokens must not be negative, got " + draftTokens);
         }
     }
 
+    /** The key in a model folder's {@code generation_config.json} naming the decoding it is meant for. */
+    public static final String MODEL_DEFAULT_KEY = "gner_decoding";
+
+    /** This guidance with a missing decoding mode taken from the model folder (else FREE). */
+    public Guidance resolvedFor(java.nio.file.Path modelDir) {
+        if (decoding != null) {
+            return this;
+        }
+        Decoding chosen = Decoding.FREE;
+        java.nio.file.Path file = modelDir.resolve("generation_config.json");
+        if (java.nio.file.Files.isRegularFile(file)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(file.toFile()).get(MODEL_DEFAULT_KEY);
+                if (value != null && value.isTextual()) {
+                    chosen = Decoding.parse(value.asText());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + MODEL_DEFAULT_KEY + ": " + e.getMessage(), e);
+            }
+        }
+        return new Guidance(chosen, draft, draftTokens, continueEntities);
+    }
+
     /** Whether the automaton is needed at all. */
     public boolean usesAutomaton() {
+        if (decoding == null) {
+            throw new IllegalStateException("resolve the model's default decoding first (resolvedFor)");
+        }
         return decoding == Decoding.CONSTRAINED || draft == Draft.INPUT;
     }
 
@@ -74,6 +104,7 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
     }
 
     public String describe() {
-        return decoding.name().toLowerCase(Locale.ROOT) + ", draft " + draft.name().toLowerCase(Locale.ROOT);
+        return (decoding == null ? "model default" : decoding.name().toLowerCase(Locale.ROOT)) + ", draft "
+                + draft.name().toLowerCase(Locale.ROOT);
     }
 }

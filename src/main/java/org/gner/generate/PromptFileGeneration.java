@@ -100,8 +100,8 @@ public final class PromptFileGeneration {
         if (chunk.isEmpty()) {
             return;
         }
-        List<String> prompts = chunk.stream().map(PromptLine::prompt).toList();
-        List<PromptResult> results = runner.run(prompts, n -> progress.accept(done[0] += n));
+        List<GuidedPrompt> prompts = chunk.stream().map(PromptLine::guided).toList();
+        List<PromptResult> results = runner.runGuided(prompts, n -> progress.accept(done[0] += n));
         for (int i = 0; i < chunk.size(); i++) {
             out.write(toJson(chunk.get(i), results.get(i)));
             out.write('\n');
@@ -123,6 +123,7 @@ public final class PromptFileGeneration {
                 g.writeFieldName("token_ids");
                 g.writeArray(result.tokenIds(), 0, result.tokenIds().length);
                 g.writeStringField("generation", result.text());
+                g.writeNumberField("decoder_passes", result.decoderPasses());
             }
             if (result.truncated()) {
                 g.writeBooleanField("truncated", true);

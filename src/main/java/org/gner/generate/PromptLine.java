@@ -6,10 +6,25 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.gner.data.InputFormatException;
 
-/** One line of {@code generate}'s input: {@code {"id": ..., "prompt": ...}} (other fields ignored). */
-public record PromptLine(String id, String prompt) {
+/**
+ * One line of {@code generate}'s input: {@code {"id": ..., "prompt": ...}}, optionally with the
+ * sentence's {@code words} and {@code label_list} (arrays of strings) for the output automaton;
+ * other fields are ignored.
+ */
+public record PromptLine(String id, String prompt, List<String> words, List<String> labelList) {
+
+    public PromptLine(String id, String prompt) {
+        this(id, prompt, null, null);
+    }
+
+    GuidedPrompt guided() {
+        return new GuidedPrompt(prompt, words, labelList);
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parses a line; the exception carries the reason only (see {@link InputFormatException#at}). */
@@ -20,6 +35,8 @@ public record PromptLine(String id, String prompt) {
             }
             String id = null;
             String prompt = null;
+            List<String> words = null;
+            List<String> labelList = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -31,6 +48,13 @@ public record PromptLine(String id, String prompt) {
                     prompt = p.getText();
                 } else if (field.equals("prompt")) {
                     throw new InputFormatException(null, 0, "field 'prompt' must be a string");
+                } else if (field.equals("words") || field.equals("label_list")) {
+                    List<String> values = strings(p, t, field);
+                    if (field.equals("words")) {
+                        words = values;
+                    } else {
+                        labelList = values;
+                    }
                 } else {
                     p.skipChildren();
                 }
@@ -44,11 +68,28 @@ public record PromptLine(String id, String prompt) {
             if (prompt == null) {
                 throw new InputFormatException(null, 0, "missing field 'prompt'");
             }
-            return new PromptLine(id, prompt);
+            if ((words == null) != (labelList == null)) {
+                throw new InputFormatException(null, 0, "fields 'words' and 'label_list' go together");
+            }
+            return new PromptLine(id, prompt, words, labelList);
         } catch (JsonProcessingException e) {
             throw new InputFormatException(null, 0, "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static List<String> strings(JsonParser p, JsonToken t, String field) throws IOException {
+        if (t != JsonToken.START_ARRAY) {
+            throw new InputFormatException(null, 0, "field '" + field + "' must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                throw new InputFormatException(null, 0, "field '" + field + "' must be an array of strings");
+            }
+            out.add(p.getText());
+        }
+        return List.copyOf(out);
     }
 }

@@ -25,7 +25,7 @@ public final class PromptRunner {
 
     public PromptRunner(LoadedModel model, DecodingOptions options) {
         this.model = model;
-        this.options = options;
+        this.options = options.withGuidance(options.guidance().resolvedFor(model.checkpoint().dir()));
         this.config = options.generationConfig();
         ModelSpec spec = model.spec();
         int max = InputLimit.effectiveMax(spec.encoderDecoder(), spec.maxPositions(), options.maxInputTokens(),

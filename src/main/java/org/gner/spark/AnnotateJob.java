@@ -38,7 +38,13 @@ public final class AnnotateJob {
      */
     public record Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
             String textColumn, String output, boolean overwrite, DecodingOptions decoding, String device,
-            String dtype, int maxWords) {}
+            String dtype, int maxWords) {
+
+        Options withDecoding(DecodingOptions value) {
+            return new Options(model, labels, input, inputFormat, idColumn, textColumn, output, overwrite, value,
+                    device, dtype, maxWords);
+        }
+    }
 
     public record Result(long rows, long sentences, long entities, long errors, Map<String, Integer> modelLoads) {}
 
@@ -58,9 +64,11 @@ public final class AnnotateJob {
         return new ArrayList<>(out);
     }
 
-    public static Result run(SparkSession spark, Options o) {
+    public static Result run(SparkSession spark, Options given) {
         long started = System.nanoTime();
-        CheckpointInfo checkpoint = EvaluateJob.inspect(o.model());
+        CheckpointInfo checkpoint = EvaluateJob.inspect(given.model());
+        Options o = given.withDecoding(given.decoding().withGuidance(
+                given.decoding().guidance().resolvedFor(checkpoint.dir())));
         int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
                 o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
         String format = AnnotateInput.detectFormat(spark, o.input(), o.inputFormat());
@@ -91,7 +99,8 @@ public final class AnnotateJob {
                     sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)),
                     sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
                     sum(when(col("truncated"), 1L).otherwise(0L)), sum("output_tokens"),
-                    sum(when(size(col("words")).gt(0), 1L).otherwise(0L))).first();
+                    sum(when(size(col("words")).gt(0), 1L).otherwise(0L)), sum("decoder_passes"),
+                    sum("accepted_drafts")).first();
             long outRows = totals.getLong(0);
             if (outRows != rows) {
                 throw new IllegalStateException(rows + " input rows but " + outRows + " annotated");
@@ -109,6 +118,8 @@ public final class AnnotateJob {
             RunReport run = new RunReport("annotate")
                     .model(o.model(), checkpoint, o.device(), o.dtype())
                     .decoding(o.decoding(), maxInput)
+                    .passes(totals.isNullAt(7) ? 0 : totals.getLong(7), outputTokens,
+                            totals.isNullAt(8) ? 0 : totals.getLong(8))
                     .spark(spark, partitions, loads.value());
             run.root().putObject("input")
                     .put("path", o.input())

@@ -48,7 +48,9 @@ final class AnnotationSchema {
             createStructField("input_tokens", IntegerType, false),
             createStructField("output_tokens", IntegerType, false),
             createStructField("truncated", BooleanType, false),
-            createStructField("error", StringType, true)));
+            createStructField("error", StringType, true),
+            createStructField("decoder_passes", IntegerType, false),
+            createStructField("accepted_drafts", IntegerType, false)));
 
     private AnnotationSchema() {}
 
@@ -70,13 +72,14 @@ final class AnnotationSchema {
         }
         return RowFactory.create(row, id, index, sentence.start(), sentence.end(),
                 ScoredSentenceSchema.scalaSeq(sentence.wordTexts().toArray()), labels, entityRows, result.text(),
-                matchKind, result.inputIds().length, result.outputTokens(), result.truncated(), error);
+                matchKind, result.inputIds().length, result.outputTokens(), result.truncated(), error,
+                result.decoderPasses(), result.acceptedDrafts());
     }
 
     /** The one row of an input row without sentences: empty, or failed with {@code error}. */
     static Row noSentence(long row, String id, String error) {
         Object empty = ScoredSentenceSchema.scalaSeq(new Object[0]);
         return RowFactory.create(row, id, 0, 0, 0, empty, error == null ? empty : null, error == null ? empty : null,
-                null, null, 0, 0, false, error);
+                null, null, 0, 0, false, error, 0, 0);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.gner.data.TextSegmenter;
 import org.gner.data.TextSentence;
 import org.gner.generate.PromptResult;
+import org.gner.generate.GuidedPrompt;
 import org.gner.generate.PromptRunner;
 import org.gner.model.LoadedModel;
 import org.gner.prompt.PromptBuilder;
@@ -71,12 +72,14 @@ final class DocumentAnnotation implements Serializable {
         if (!units.isEmpty()) {
             LoadedModel model = ExecutorModels.forTask(spec, loads);
             boolean llama = !model.spec().encoderDecoder();
-            List<String> prompts = units.stream().map(u -> {
+            List<GuidedPrompt> prompts = units.stream().map(u -> {
                 String instruction = PromptBuilder.instruction(labels, u.sentence().wordTexts(), null);
-                return llama ? PromptBuilder.llama(instruction) : instruction;
+                return new GuidedPrompt(llama ? PromptBuilder.llama(instruction) : instruction,
+                        u.sentence().wordTexts(), labels);
             }).toList();
             List<PromptResult> results = new PromptRunner(model, spec.decoding())
-                    .run(prompts, n -> JobProgress.batchDone(done, n));
+                    .runGuided(prompts, n -> JobProgress.batchDone(done, n));
+            JobProgress.decoded(results);
             PredictionStructurer structurer = new PredictionStructurer(
                     JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
             for (int k = 0; k < units.size(); k++) {

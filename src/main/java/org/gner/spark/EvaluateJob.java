@@ -37,16 +37,23 @@ public final class EvaluateJob {
      * @param datasets a dataset-config JSON or comma-separated dataset names
      */
     public record Options(String model, Path dataDir, String datasets, String split, String output,
-            boolean overwrite, DecodingOptions decoding, LabelOrder labelOrder, String device, String dtype) {}
+            boolean overwrite, DecodingOptions decoding, LabelOrder labelOrder, String device, String dtype) {
+
+        Options withDecoding(DecodingOptions value) {
+            return new Options(model, dataDir, datasets, split, output, overwrite, value, labelOrder, device, dtype);
+        }
+    }
 
     public record Result(MetricsReport metrics, long sentences, long errors, long truncated,
             Map<String, Integer> modelLoads) {}
 
     private EvaluateJob() {}
 
-    public static Result run(SparkSession spark, Options o) {
+    public static Result run(SparkSession spark, Options given) {
         long started = System.nanoTime();
-        CheckpointInfo checkpoint = inspect(o.model());
+        CheckpointInfo checkpoint = inspect(given.model());
+        Options o = given.withDecoding(given.decoding().withGuidance(
+                given.decoding().guidance().resolvedFor(checkpoint.dir())));
         int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
                 o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
         List<Row> sentences = EvaluationInput.read(o.dataDir(), o.datasets(), o.split(), o.labelOrder());
@@ -92,6 +99,7 @@ public final class EvaluateJob {
         RunReport run = new RunReport("evaluate")
                 .model(o.model(), checkpoint, o.device(), o.dtype())
                 .decoding(o.decoding(), maxInput)
+                .passes(totals.passes(), totals.outputTokens(), totals.accepted())
                 .spark(spark, partitions, loads.value());
         run.root().putObject("data")
                 .put("data_dir", o.dataDir().toString())
@@ -107,12 +115,15 @@ public final class EvaluateJob {
     }
 
     /** What {@code predictions/} holds, summed in one pass. */
-    private record Totals(long rows, long errors, long truncated, long inputTokens, long outputTokens) {
+    private record Totals(long rows, long errors, long truncated, long inputTokens, long outputTokens, long passes,
+            long accepted) {
         static Totals of(Dataset<Row> predictions) {
             Row r = predictions.agg(count(lit(1)), sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
-                    sum(when(col("truncated"), 1L).otherwise(0L)), sum("input_tokens"), sum("output_tokens")).first();
-            return r.getLong(0) == 0 ? new Totals(0, 0, 0, 0, 0)
-                    : new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+                    sum(when(col("truncated"), 1L).otherwise(0L)), sum("input_tokens"), sum("output_tokens"),
+                    sum("decoder_passes"), sum("accepted_drafts")).first();
+            return r.getLong(0) == 0 ? new Totals(0, 0, 0, 0, 0, 0, 0)
+                    : new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
+                            r.getLong(6));
         }
     }
 

@@ -1,7 +1,9 @@
 package org.gner.spark;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import org.gner.generate.PromptResult;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
@@ -14,6 +16,9 @@ import org.apache.spark.util.LongAccumulator;
 final class JobProgress implements AutoCloseable {
     /** Rows finished by tasks of this JVM (only meaningful to the driver in local mode). */
     static final AtomicLong LOCAL_DONE = new AtomicLong();
+    /** Decoder passes (summed over rows) and output tokens of this JVM's tasks, for passes/token. */
+    static final AtomicLong LOCAL_PASSES = new AtomicLong();
+    static final AtomicLong LOCAL_TOKENS = new AtomicLong();
 
     private final Thread thread;
 
@@ -26,6 +31,14 @@ final class JobProgress implements AutoCloseable {
         LOCAL_DONE.addAndGet(rows);
     }
 
+    /** Adds a partition's generations to the passes/token figure. */
+    static void decoded(List<PromptResult> results) {
+        for (PromptResult r : results) {
+            LOCAL_PASSES.addAndGet(r.decoderPasses());
+            LOCAL_TOKENS.addAndGet(r.outputTokens());
+        }
+    }
+
     /**
      * Starts reporting in local mode; elsewhere returns a reporter that does nothing.
      *
@@ -35,7 +48,8 @@ final class JobProgress implements AutoCloseable {
         if (!sc.isLocal() || total == 0) {
             return new JobProgress(null);
         }
-        Reporter reporter = new Reporter(job, unit, total, LOCAL_DONE.get(), System.nanoTime());
+        Reporter reporter = new Reporter(job, unit, total, LOCAL_DONE.get(), LOCAL_PASSES.get(), LOCAL_TOKENS.get(),
+                System.nanoTime());
         Thread thread = new Thread(() -> {
             try {
                 while (true) {
@@ -70,14 +84,18 @@ final class JobProgress implements AutoCloseable {
         private final String unit;
         private final long total;
         private final long base;
+        private final long basePasses;
+        private final long baseTokens;
         private final long started;
         private long printed;
 
-        Reporter(String job, String unit, long total, long base, long started) {
+        Reporter(String job, String unit, long total, long base, long basePasses, long baseTokens, long started) {
             this.job = job;
             this.unit = unit;
             this.total = total;
             this.base = base;
+            this.basePasses = basePasses;
+            this.baseTokens = baseTokens;
             this.started = started;
         }
 
@@ -92,7 +110,11 @@ final class JobProgress implements AutoCloseable {
             printed = done;
             double seconds = (System.nanoTime() - started) / 1e9;
             String count = total > 0 ? done + "/" + total : Long.toString(done);
-            System.err.printf(Locale.ROOT, "gner %s: %s %s (%.1f %s/s)%n", job, count, unit, done / seconds, unit);
+            long tokens = LOCAL_TOKENS.get() - baseTokens;
+            String passes = tokens == 0 ? ""
+                    : String.format(Locale.ROOT, ", %.3f passes/token", (LOCAL_PASSES.get() - basePasses) / (double) tokens);
+            System.err.printf(Locale.ROOT, "gner %s: %s %s (%.1f %s/s%s)%n", job, count, unit, done / seconds, unit,
+                    passes);
         }
     }
 }

@@ -45,7 +45,9 @@ final class PredictionSchema {
             createStructField("correct", IntegerType, true),
             createStructField("predicted", IntegerType, true),
             createStructField("gold", IntegerType, true),
-            createStructField("label_counts", createArrayType(ScoredSentenceSchema.LABEL_COUNT, false), true)));
+            createStructField("label_counts", createArrayType(ScoredSentenceSchema.LABEL_COUNT, false), true),
+            createStructField("decoder_passes", IntegerType, false),
+            createStructField("accepted_drafts", IntegerType, false)));
 
     private PredictionSchema() {}
 
@@ -75,6 +77,8 @@ final class PredictionSchema {
         v[15] = result.outputTokens();
         v[16] = result.truncated();
         v[17] = error;
+        v[22] = result.decoderPasses();
+        v[23] = result.acceptedDrafts();
         if (scored != null) {
             v[10] = seq(scored.structured().labels().toArray(new String[0]));
             v[11] = scored.structured().matchKind().name().toLowerCase(Locale.ROOT);

@@ -45,6 +45,9 @@ final class RunReport {
         n.put("early_stopping", false);
         n.put("batch_tokens", d.batchTokens());
         n.put("max_input_tokens", effectiveMaxInputTokens);
+        n.put("mode", d.guidance().decoding().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("draft", d.numBeams() > 1 ? "none" : d.guidance().draft().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("draft_tokens", d.guidance().draftTokens());
         n.put("truncation", "end of the prompt text, special tokens kept (GNER's tokenizer truncation)");
         return this;
     }
@@ -62,6 +65,16 @@ final class RunReport {
     }
 
     /** Throughput over the whole job's wall time (reading, generation, writing). */
+    /** Decoder work: passes (summed over rows), output tokens, their ratio and accepted draft tokens. */
+    RunReport passes(long decoderPasses, long outputTokens, long acceptedDrafts) {
+        ObjectNode n = (ObjectNode) root.get("decoding");
+        n.put("decoder_passes", decoderPasses);
+        n.put("output_tokens", outputTokens);
+        n.put("passes_per_output_token", outputTokens == 0 ? 0.0 : (double) decoderPasses / outputTokens);
+        n.put("accepted_draft_tokens", acceptedDrafts);
+        return this;
+    }
+
     RunReport timing(long startNanos, long rows, long sentences, long outputTokens) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         ObjectNode n = root.putObject("timing");

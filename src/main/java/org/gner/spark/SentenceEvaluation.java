@@ -11,6 +11,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.gner.data.GnerRecord;
 import org.gner.data.NerSentence;
+import org.gner.generate.GuidedPrompt;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
 import org.gner.metrics.PredictionScorer;
@@ -44,11 +45,13 @@ final class SentenceEvaluation implements Serializable {
         rows.sort(Comparator.comparingLong(r -> r.getLong(0)));
         LoadedModel model = ExecutorModels.forTask(spec, loads);
         boolean llama = !model.spec().encoderDecoder();
-        List<String> prompts = rows.stream()
-                .map(r -> llama ? PromptBuilder.llama(r.getString(7)) : r.getString(7))
+        List<GuidedPrompt> prompts = rows.stream()
+                .map(r -> new GuidedPrompt(llama ? PromptBuilder.llama(r.getString(7)) : r.getString(7),
+                        Arrays.asList((String[]) r.get(4)), Arrays.asList((String[]) r.get(6))))
                 .toList();
         List<PromptResult> results = new PromptRunner(model, spec.decoding())
-                .run(prompts, n -> JobProgress.batchDone(done, n));
+                .runGuided(prompts, n -> JobProgress.batchDone(done, n));
+        JobProgress.decoded(results);
         PredictionScorer scorer = new PredictionScorer(
                 JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
         List<Row> out = new ArrayList<>(rows.size());
