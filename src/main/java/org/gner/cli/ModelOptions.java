@@ -4,9 +4,12 @@ import picocli.CommandLine.Option;
 
 /** The model options shared by generate, evaluate and annotate. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "<dir|hub id>",
+    /** The small model trained here and shipped in models/; jobs/gner sets gner.home to the project folder. */
+    static final String SHIPPED_MODEL = "${sys:gner.home:-.}/models/gner-t5-mini";
+
+    @Option(names = "--model", defaultValue = SHIPPED_MODEL, paramLabel = "<dir|hub id>",
             description = "HF model folder (config.json, tokenizer.json, safetensors) or hub id org/name[@rev];"
-                    + " T5 or LLaMA by its model_type.")
+                    + " T5 or LLaMA by its model_type (default: the shipped model, ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",

@@ -109,7 +109,7 @@ public final class PromptRunner {
         if (words.isEmpty()) {
             return null;
         }
-        return OutputAutomaton.build(words, labels, model.tokenizer()::encodeBatchWithoutSpecial,
+        return OutputAutomaton.build(words, labels, model.tokenizer()::spell,
                 model.spec().eosTokenId());
     }
 

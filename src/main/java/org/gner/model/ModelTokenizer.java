@@ -119,6 +119,39 @@ public final class ModelTokenizer implements AutoCloseable {
         });
     }
 
+    /** Spellings kept by {@link #spell}: the output automaton asks for the same word(label) texts again and again. */
+    private static final int SPELLING_CACHE = 1 << 18;
+    private final Map<String, long[]> spellings = Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                    return size() > SPELLING_CACHE;
+                }
+            });
+
+    /**
+     * {@link #encodeBatchWithoutSpecial} through a bounded LRU cache (the arrays returned are shared:
+     * do not modify them).
+     */
+    public List<long[]> spell(List<String> texts) {
+        long[][] out = new long[texts.size()][];
+        List<String> missing = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = spellings.get(texts.get(i));
+            if (out[i] == null) {
+                missing.add(texts.get(i));
+                at.add(i);
+            }
+        }
+        List<long[]> encoded = encodeBatchWithoutSpecial(missing);
+        for (int j = 0; j < encoded.size(); j++) {
+            out[at.get(j)] = encoded.get(j);
+            spellings.put(missing.get(j), encoded.get(j));
+        }
+        return java.util.Arrays.asList(out);
+    }
+
     /** Text of {@code ids} with special tokens skipped, as transformers' decode(skip_special_tokens=True). */
     public String decode(long[] ids) {
         return cleanUp(locked(() -> tokenizer.decode(ids, true)));
