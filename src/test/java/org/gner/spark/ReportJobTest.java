@@ -1,0 +1,119 @@
+package org.gner.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.gner.report.DeltaEstimate;
+import org.gner.report.RunComparison;
+import org.gner.testing.SharedData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report on the real GNER-T5-base and -large predictions, scored with {@code score}. */
+class ReportJobTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SparkSession spark;
+
+    @TempDir
+    static Path runs;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void scoreBothModels() {
+        spark = SparkTestSession.start();
+        for (String model : List.of("base", "large")) {
+            ScoreJob.run(spark, new ScoreJob.Options(
+                    SharedData.path("predictions/gner-t5-" + model + "-dev100/predictions.jsonl").toString(),
+                    SharedData.flanT5Tokenizer(), runs.resolve(model).toString(), false, false));
+        }
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    @Test
+    void numbersInTheReportEqualMetricsJsonAndLargeIsSignificantlyBetter() throws IOException {
+        Path out = tmp.resolve("report");
+        ReportJob.Result result = ReportJob.run(spark, new ReportJob.Options(
+                List.of(runs.resolve("base"), runs.resolve("large")), List.of(), out.toString(), 1000, 1234, false));
+
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(Files.readString(out.resolve("f1_by_dataset.svg")).startsWith("<svg"));
+        assertTrue(Files.exists(out.resolve("delta_f1_2.svg")));
+        JsonNode base = JSON.readTree(runs.resolve("base/metrics.json").toFile());
+        JsonNode large = JSON.readTree(runs.resolve("large/metrics.json").toFile());
+        for (JsonNode metrics : List.of(base, large)) {
+            for (JsonNode d : metrics.get("datasets")) {
+                assertTrue(html.contains("data-f1=\"" + d.get("f1").asDouble() + "\""), d.toString());
+                assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%.2f", 100 * d.get("precision").asDouble())));
+                assertTrue(html.contains(">" + d.get("dataset").asText() + "<"));
+            }
+            assertTrue(html.contains("data-f1=\"" + metrics.get("average_f1").asDouble() + "\""));
+        }
+        assertTrue(html.contains("<b>56.84</b>") && html.contains("<b>61.37</b>"), "the two averages in percent");
+
+        RunComparison c = result.content().comparisons().get(0);
+        assertTrue(c.paired());
+        assertEquals("large", c.run());
+        assertEquals("base", c.baseline());
+        DeltaEstimate average = c.average();
+        assertEquals(large.get("average_f1").asDouble() - base.get("average_f1").asDouble(), average.delta(), 1e-15);
+        assertTrue(average.significant() && average.pValue() < 0.05, average.toString());
+        assertTrue(html.contains("data-delta=\"" + average.delta() + "\""));
+        assertTrue(html.contains("significantly better"));
+        assertEquals(7 * ReportJob.EXAMPLES_PER_DATASET, result.content().examples().size());
+        assertTrue(result.content().examples().stream().allMatch(e -> e.predicted().stream().allMatch(p -> p != null)));
+    }
+
+    @Test
+    void runsOnDifferentSentencesAreComparedWithoutBootstrap() throws IOException {
+        Path subset = tmp.resolve("subset.jsonl");
+        Files.write(subset, Files.readAllLines(
+                SharedData.path("predictions/gner-t5-large-dev100/predictions.jsonl")).subList(0, 650));
+        ScoreJob.run(spark, new ScoreJob.Options(subset.toString(), SharedData.flanT5Tokenizer(),
+                tmp.resolve("subset").toString(), false, false));
+
+        ReportJob.Result result = ReportJob.run(spark, new ReportJob.Options(
+                List.of(runs.resolve("base"), tmp.resolve("subset")), List.of("T5-base", "T5-large (650)"),
+                tmp.resolve("report").toString(), 100, 1, false));
+
+        RunComparison c = result.content().comparisons().get(0);
+        assertFalse(c.paired());
+        assertTrue(c.note().contains("not the same sentences"), c.note());
+        String html = Files.readString(tmp.resolve("report/report.html"));
+        assertTrue(html.contains("class=\"warning\">not the same sentences"));
+        assertTrue(html.contains("T5-large (650)"));
+    }
+
+    @Test
+    void badInputNamesTheFolderAndWhatIsWrong() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        var e = assertThrows(IllegalArgumentException.class, () -> ReportJob.run(spark, new ReportJob.Options(
+                List.of(empty), List.of(), tmp.resolve("r").toString(), 10, 1, false)));
+        assertTrue(e.getMessage().contains(empty.toString()) && e.getMessage().contains("sentences/"), e.getMessage());
+
+        var missing = assertThrows(IllegalArgumentException.class, () -> ReportJob.run(spark, new ReportJob.Options(
+                List.of(tmp.resolve("nope")), List.of(), tmp.resolve("r").toString(), 10, 1, false)));
+        assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
+
+        var twice = assertThrows(IllegalArgumentException.class, () -> ReportJob.run(spark, new ReportJob.Options(
+                List.of(runs.resolve("base"), runs.resolve("base")), List.of(), tmp.resolve("r").toString(), 10, 1,
+                false)));
+        assertTrue(twice.getMessage().contains("--name"), twice.getMessage());
+    }
+}
