@@ -36,7 +36,7 @@ final class SummarySection {
 
     static String decoding(RunSummary s) {
         if (s.decodingMode() == null && s.beams() == null) {
-            return "— (" + "not recorded)";
+            return "— (no run.json)";
         }
         String mode = s.decodingMode() != null ? s.decodingMode() : s.beams() == 1 ? "greedy" : "beam search";
         StringBuilder out = new StringBuilder(mode);
