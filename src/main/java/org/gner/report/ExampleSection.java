@@ -78,8 +78,10 @@ final class ExampleSection {
     }
 
     private static void label(StringBuilder h, String css, String label, boolean wrong) {
-        h.append("<span class=\"").append(css).append(wrong ? " bad" : "").append(label.equals("O") ? " o" : "")
-                .append("\">").append(label.equals("O") ? "·" : escape(label)).append("</span>");
+        // a wrongly predicted O is spelled out: the faded dot would vanish on the red background
+        boolean dot = label.equals("O") && !wrong;
+        h.append("<span class=\"").append(css).append(wrong ? " bad" : "").append(dot ? " o" : "")
+                .append("\">").append(dot ? "·" : escape(label)).append("</span>");
     }
 
     private static String entities(List<Entity> entities) {
