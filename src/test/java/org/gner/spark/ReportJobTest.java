@@ -101,6 +101,48 @@ class ReportJobTest {
     }
 
     @Test
+    void anEvaluateRunPairsWithAScoreRunOfTheSamePredictions() throws IOException {
+        Path evaluate = evaluateFolderFrom(runs.resolve("base"), tmp.resolve("evaluate"));
+
+        ReportJob.Result result = ReportJob.run(spark, new ReportJob.Options(
+                List.of(runs.resolve("base"), evaluate), List.of(), tmp.resolve("report").toString(), 200, 5, false));
+
+        var run = result.content().runs().get(1);
+        assertEquals("dyyyyyyyy/GNER-T5-base", run.name());
+        assertEquals(RunFolderReader.EVALUATE, run.kind());
+        assertEquals(Integer.valueOf(1), run.summary().beams());
+        assertEquals(12.5, run.summary().sentencesPerSecond());
+        assertEquals(2, run.quality().get("mit-movie").truncated());
+        RunComparison c = result.content().comparisons().get(0);
+        assertTrue(c.paired(), String.valueOf(c.note()));
+        assertEquals(0.0, c.average().low());
+        assertEquals(0.0, c.average().high());
+        String html = Files.readString(tmp.resolve("report/report.html"));
+        assertTrue(html.contains("greedy, 1 beam") && html.contains(">12.50<"), "summary from run.json");
+    }
+
+    /**
+     * An {@code evaluate}-shaped folder holding a score run's sentences: {@code predictions/} partitioned by
+     * dataset with {@code order}, {@code truncated} (every 50th sentence) and {@code error}, and a run.json.
+     */
+    private static Path evaluateFolderFrom(Path score, Path target) throws IOException {
+        spark.read().parquet(score.resolve("sentences").toString())
+                .withColumn("order", org.apache.spark.sql.functions.col("line").minus(1))
+                .withColumn("truncated", org.apache.spark.sql.functions.expr("line % 50 = 0"))
+                .withColumn("error", org.apache.spark.sql.functions.lit(null).cast("string"))
+                .drop("source_index", "source", "line")
+                .write().partitionBy("dataset").parquet(target.resolve("predictions").toString());
+        for (String part : List.of("metrics", "label_metrics")) {
+            spark.read().parquet(score.resolve(part).toString()).write().parquet(target.resolve(part).toString());
+        }
+        Files.copy(score.resolve("metrics.json"), target.resolve("metrics.json"));
+        Files.writeString(target.resolve("run.json"), "{\"job\": \"evaluate\", \"model\": {\"id\": "
+                + "\"dyyyyyyyy/GNER-T5-base\"}, \"decoding\": {\"num_beams\": 1}, \"timing\": "
+                + "{\"sentences_per_second\": 12.5, \"output_tokens_per_second\": 900.0}}");
+        return target;
+    }
+
+    @Test
     void badInputNamesTheFolderAndWhatIsWrong() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         var e = assertThrows(IllegalArgumentException.class, () -> ReportJob.run(spark, new ReportJob.Options(
