@@ -56,6 +56,7 @@ public final class ReportJob {
             }
             runs.add(run);
         }
+        refuseOutputOverARun(o);
         OutputDir out = OutputDir.prepare(spark, o.output(), o.overwrite());
         List<RunAlignment> alignments = ReportAnalysis.alignments(runs);
         List<RunComparison> comparisons = ReportAnalysis.compare(runs, alignments, o.resamples(), o.seed());
@@ -66,6 +67,16 @@ public final class ReportJob {
         out.writeText("report.html", rendered.html());
         rendered.charts().forEach(out::writeText);
         return new Result(out.child("report.html"), content, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** --overwrite deletes the output folder first: it must not be, or hold, one of the runs read. */
+    private static void refuseOutputOverARun(Options o) {
+        Path output = Path.of(o.output()).toAbsolutePath().normalize();
+        for (Path run : o.runs()) {
+            if (run.toAbsolutePath().normalize().startsWith(output)) {
+                throw new IllegalArgumentException("--output " + o.output() + " is or holds the run folder " + run);
+            }
+        }
     }
 
     /**

@@ -56,6 +56,16 @@ class ReportHtmlTest {
     }
 
     @Test
+    void oneRunHasNoComparisonButEverythingElse() {
+        EvaluatedRun a = ReportFixtures.run("only", Map.of("d", PairedBootstrapTest.random(50, 1)));
+        ReportContent content = new ReportContent(List.of(a), List.of("d"), List.of(), List.of(), 100, 1);
+        ReportHtml.Rendered rendered = ReportHtml.render(content);
+        assertTrue(rendered.html().contains("One run only"));
+        assertTrue(rendered.html().contains("<section id=\"examples\""));
+        assertEquals(List.of("f1_by_dataset.svg"), List.copyOf(rendered.charts().keySet()));
+    }
+
+    @Test
     void unpairedRunsAreComparedWithoutBootstrapAndSayWhy() {
         EvaluatedRun a = ReportFixtures.run("a", Map.of("d", PairedBootstrapTest.random(50, 1)));
         EvaluatedRun b = ReportFixtures.run("b", Map.of("d", PairedBootstrapTest.random(40, 2)));

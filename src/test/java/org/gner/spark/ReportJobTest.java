@@ -157,5 +157,10 @@ class ReportJobTest {
                 List.of(runs.resolve("base"), runs.resolve("base")), List.of(), tmp.resolve("r").toString(), 10, 1,
                 false)));
         assertTrue(twice.getMessage().contains("--name"), twice.getMessage());
+
+        var overRun = assertThrows(IllegalArgumentException.class, () -> ReportJob.run(spark, new ReportJob.Options(
+                List.of(runs.resolve("base")), List.of(), runs.toString(), 10, 1, true)));
+        assertTrue(overRun.getMessage().contains("holds the run folder"), overRun.getMessage());
+        assertTrue(Files.exists(runs.resolve("base/metrics.json")));
     }
 }
