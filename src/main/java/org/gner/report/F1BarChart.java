@@ -14,41 +14,50 @@ import org.gner.metrics.DatasetMetrics;
  */
 public final class F1BarChart {
     private static final int WIDTH = 1160;
-    private static final int HEIGHT = 440;
+    private static final int PLOT_HEIGHT = 332;
+    private static final double CHAR_WIDTH = 6.8;
     private static final int LEFT = 48;
     private static final int RIGHT = 12;
     private static final int TOP = 44;
-    private static final int BOTTOM = 64;
 
     private F1BarChart() {}
 
     public static String svg(List<EvaluatedRun> runs, List<String> datasets) {
         List<String> groups = new ArrayList<>(datasets);
         groups.add("average");
-        double plotWidth = WIDTH - LEFT - RIGHT;
-        double plotHeight = HEIGHT - TOP - BOTTOM;
-        double groupWidth = plotWidth / groups.size();
+        double plotHeight = PLOT_HEIGHT;
+        double groupWidth = (WIDTH - LEFT - RIGHT) / (double) groups.size();
+        int longest = groups.stream().mapToInt(String::length).max().orElse(0);
+        // dataset names that do not fit under their group are slanted instead of overlapping; the first
+        // one then reaches left of the plot, which moves right to make room
+        boolean slanted = longest * CHAR_WIDTH > groupWidth * 0.95;
+        int left = slanted ? (int) Math.max(LEFT, 0.87 * groups.get(0).length() * CHAR_WIDTH - groupWidth / 2 + 8)
+                : LEFT;
+        double plotWidth = WIDTH - left - RIGHT;
+        groupWidth = plotWidth / groups.size();
+        int bottom = slanted ? (int) (30 + longest * CHAR_WIDTH * 0.5) : 64;
+        int height = (int) (TOP + plotHeight + bottom);
         double barWidth = groupWidth * 0.8 / runs.size();
         boolean verticalValues = barWidth < 34;
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+                .append(height).append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                 .append("\" font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n");
         s.append("<title>F1 per dataset</title>\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         for (int tick = 0; tick <= 100; tick += 20) {
             double y = TOP + plotHeight * (1 - tick / 100.0);
-            s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+            s.append("<line x1=\"").append(left).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                     .append(coordinate(y)).append("\" y2=\"").append(coordinate(y))
                     .append("\" stroke=\"#e3e3e3\"/>\n");
-            s.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(coordinate(y + 4))
+            s.append("<text x=\"").append(left - 6).append("\" y=\"").append(coordinate(y + 4))
                     .append("\" font-size=\"12\" text-anchor=\"end\" fill=\"#555\">").append(tick).append("</text>\n");
         }
         s.append("<text x=\"14\" y=\"").append(coordinate(TOP + plotHeight / 2))
                 .append("\" font-size=\"12\" fill=\"#555\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
                 .append(coordinate(TOP + plotHeight / 2)).append(")\">F1 (%)</text>\n");
         for (int g = 0; g < groups.size(); g++) {
-            double groupLeft = LEFT + g * groupWidth + groupWidth * 0.1;
+            double groupLeft = left + g * groupWidth + groupWidth * 0.1;
             for (int r = 0; r < runs.size(); r++) {
                 double f1 = value(runs.get(r), groups.get(g), g == groups.size() - 1);
                 if (Double.isNaN(f1)) {
@@ -74,13 +83,15 @@ public final class F1BarChart {
                             .append("</text>\n");
                 }
             }
-            double labelX = LEFT + (g + 0.5) * groupWidth;
-            s.append("<text x=\"").append(coordinate(labelX)).append("\" y=\"").append(TOP + plotHeight + 18)
-                    .append("\" font-size=\"12\" text-anchor=\"middle\"")
+            double labelX = left + (g + 0.5) * groupWidth;
+            double labelY = TOP + plotHeight + 18;
+            s.append("<text x=\"").append(coordinate(labelX)).append("\" y=\"").append(coordinate(labelY))
+                    .append(slanted ? "\" font-size=\"12\" text-anchor=\"end\" transform=\"rotate(-30 "
+                            + coordinate(labelX) + " " + coordinate(labelY) + ")\"" : "\" font-size=\"12\" text-anchor=\"middle\"")
                     .append(g == groups.size() - 1 ? " font-weight=\"bold\"" : "").append('>')
                     .append(escape(groups.get(g))).append("</text>\n");
         }
-        s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+        s.append("<line x1=\"").append(left).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                 .append(TOP + plotHeight).append("\" y2=\"").append(TOP + plotHeight).append("\" stroke=\"#333\"/>\n");
         legend(s, runs);
         s.append("</svg>\n");
