@@ -13,7 +13,7 @@ import picocli.CommandLine.PropertiesDefaultProvider;
 @Command(name = "gner", mixinStandardHelpOptions = true, version = "gner-spark 0.1.0",
         description = "Generative NER (GNER) on Apache Spark and DJL.",
         subcommands = {ScoreCommand.class, GenerateCommand.class, EvaluateCommand.class, AnnotateCommand.class,
-                TrainCommand.class, CommandLine.HelpCommand.class})
+                TrainCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class GnerCli {
 
     public static void main(String[] args) {

@@ -58,8 +58,8 @@ final class PredictionScoring implements Serializable {
         }
         try {
             PredictionScorer.ScoredPrediction s = scorer.score(record);
-            return ScoredSentenceSchema.scored(sourceIndex, source, lineNumber, s.dataset(), s.score(),
-                    s.structured().matchKind());
+            return ScoredSentenceSchema.scored(sourceIndex, source, lineNumber, record.instance(), s.dataset(),
+                    s.structured(), s.score());
         } catch (RuntimeException e) {
             return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), e.getMessage());
         }

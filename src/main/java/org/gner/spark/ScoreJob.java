@@ -58,7 +58,9 @@ public final class ScoreJob {
                         + ":" + first.getLong(1) + ": " + first.getString(3));
             }
             errors.coalesce(1).write().parquet(out.child("errors"));
-            MetricsReport report = MetricsReport.reduce(sentences.filter(col("error").isNull()), errorCount);
+            Dataset<Row> scored = sentences.filter(col("error").isNull());
+            scored.drop("error").write().parquet(out.child("sentences"));
+            MetricsReport report = MetricsReport.reduce(scored, errorCount);
             MetricsOutput.write(spark, report, out);
             return report;
         } finally {

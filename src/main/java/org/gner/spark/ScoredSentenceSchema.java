@@ -11,13 +11,15 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.gner.data.NerSentence;
 import org.gner.metrics.LabelCount;
 import org.gner.metrics.SentenceScore;
-import org.gner.structure.MatchKind;
+import org.gner.structure.StructuredPrediction;
 
 /**
  * Per-sentence scoring rows, the unit that executors produce and the reducers sum: one row per input
- * record, with {@code error} set (and no counts) when the record could not be scored.
+ * record, with {@code error} set (and no sentence or counts) when the record could not be scored.
+ * The scored rows, less {@code error}, are {@code score}'s {@code sentences/} output.
  */
 final class ScoredSentenceSchema {
     static final StructType LABEL_COUNT = createStructType(List.of(
@@ -31,6 +33,10 @@ final class ScoredSentenceSchema {
             createStructField("source", StringType, false),
             createStructField("line", LongType, false),
             createStructField("dataset", StringType, true),
+            createStructField("id", StringType, true),
+            createStructField("words", createArrayType(StringType, false), true),
+            createStructField("labels", createArrayType(StringType, false), true),
+            createStructField("predicted_labels", createArrayType(StringType, false), true),
             createStructField("correct", IntegerType, true),
             createStructField("predicted", IntegerType, true),
             createStructField("gold", IntegerType, true),
@@ -40,14 +46,17 @@ final class ScoredSentenceSchema {
 
     private ScoredSentenceSchema() {}
 
-    static Row scored(int sourceIndex, String source, long line, String dataset, SentenceScore score, MatchKind kind) {
+    static Row scored(int sourceIndex, String source, long line, NerSentence sentence, String dataset,
+            StructuredPrediction structured, SentenceScore score) {
         Row[] labels = new Row[score.perLabel().size()];
         for (int i = 0; i < labels.length; i++) {
             LabelCount c = score.perLabel().get(i);
             labels[i] = RowFactory.create(c.label(), c.correct(), c.predicted(), c.gold());
         }
-        return RowFactory.create(sourceIndex, source, line, dataset, score.correct(), score.predicted(), score.gold(),
-                kind.name().toLowerCase(java.util.Locale.ROOT), scalaSeq(labels), null);
+        return RowFactory.create(sourceIndex, source, line, dataset, sentence.id(),
+                scalaSeq(sentence.words().toArray()), scalaSeq(sentence.labels().toArray()),
+                scalaSeq(structured.labels().toArray()), score.correct(), score.predicted(), score.gold(),
+                structured.matchKind().name().toLowerCase(java.util.Locale.ROOT), scalaSeq(labels), null);
     }
 
     /** Spark's Row encoder takes a Scala Seq for array columns, not a java.util.List. */
@@ -56,6 +65,7 @@ final class ScoredSentenceSchema {
     }
 
     static Row failed(int sourceIndex, String source, long line, String datasetOrNull, String reason) {
-        return RowFactory.create(sourceIndex, source, line, datasetOrNull, null, null, null, null, null, reason);
+        return RowFactory.create(sourceIndex, source, line, datasetOrNull, null, null, null, null, null, null, null,
+                null, null, reason);
     }
 }

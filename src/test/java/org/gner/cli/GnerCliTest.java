@@ -38,6 +38,16 @@ class GnerCliTest {
     }
 
     @Test
+    void reportCommandRefusesBadUsageAndNamesAMissingRunFolder() {
+        assertEquals(2, GnerCli.execute("report", "--output", tmp.resolve("r").toString()));
+        assertEquals(2, GnerCli.execute("report", "--run", tmp.toString(), "--output", tmp.resolve("r").toString(),
+                "--bootstrap", "many"));
+        String stderr = ConsoleCapture.stderr(() -> assertEquals(1, GnerCli.execute("report",
+                "--run", tmp.resolve("no-such-run").toString(), "--output", tmp.resolve("r").toString())));
+        assertTrue(stderr.contains("no-such-run") && stderr.contains("does not exist"), stderr);
+    }
+
+    @Test
     void oneLineReasonComesFromTheInnermostMessage() {
         var e = new RuntimeException(new IllegalArgumentException("bad\n  thing"));
         assertEquals("bad thing", GnerCli.oneLine(e));

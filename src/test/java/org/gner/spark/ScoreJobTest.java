@@ -90,6 +90,36 @@ class ScoreJobTest {
     }
 
     @Test
+    void sentencesHoldThePerSentenceCountsTheMetricsAreSummedFrom() throws IOException {
+        Path predictions = SharedData.path("predictions/gner-t5-base-dev100/predictions.jsonl");
+        Path out = tmp.resolve("out");
+        MetricsReport report = ScoreJob.run(spark, new ScoreJob.Options(predictions.toString(),
+                SharedData.flanT5Tokenizer(), out.toString(), false, false));
+
+        var sentences = spark.read().parquet(out.resolve("sentences").toString());
+        assertEquals(List.of("source_index", "source", "line", "dataset", "id", "words", "labels", "predicted_labels",
+                "correct", "predicted", "gold", "match_kind", "label_counts"), List.of(sentences.columns()));
+        assertEquals(700, sentences.count());
+        for (DatasetMetrics d : report.datasets()) {
+            Row sums = sentences.filter(org.apache.spark.sql.functions.col("dataset").equalTo(d.dataset()))
+                    .agg(org.apache.spark.sql.functions.count("line"), org.apache.spark.sql.functions.sum("correct"),
+                            org.apache.spark.sql.functions.sum("predicted"), org.apache.spark.sql.functions.sum("gold"))
+                    .first();
+            assertEquals(List.of(d.sentences(), d.correct(), d.predicted(), d.gold()),
+                    List.of(sums.getLong(0), sums.getLong(1), sums.getLong(2), sums.getLong(3)), d.dataset());
+        }
+        // line 1 of the file: words and gold labels as in the input, one predicted label per word
+        Row first = sentences.filter("line = 1").first();
+        JsonNode record = JSON.readTree(Files.readAllLines(predictions).get(0));
+        assertEquals(record.get("instance").get("id").asText(), first.getAs("id"));
+        List<String> words = new ArrayList<>();
+        record.get("instance").get("words").forEach(w -> words.add(w.asText()));
+        assertEquals(words, first.getList(first.fieldIndex("words")));
+        assertEquals(words.size(), first.getList(first.fieldIndex("predicted_labels")).size());
+        assertEquals(words.size(), first.getList(first.fieldIndex("labels")).size());
+    }
+
+    @Test
     void malformedLinesAreKeptAsErrorsWithTheirLineNumbers() throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(
                 SharedData.path("predictions/gner-t5-base-dev100/predictions.jsonl")).subList(0, 5));
