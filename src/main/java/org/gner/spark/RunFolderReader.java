@@ -242,11 +242,15 @@ final class RunFolderReader {
         JsonNode decoding = run.path("decoding");
         JsonNode timing = run.path("timing");
         String id = run.path("model").path("id").asText(null);
-        return new RunSummary(id, decoding.path("mode").asText(null), integer(decoding.path("num_beams")),
-                integer(decoding.path("drafts")), number(timing.path("sentences_per_second")),
+        String mode = decoding.path("mode").asText(null);
+        if (mode != null && decoding.hasNonNull("draft")) {
+            mode = mode + ", draft " + decoding.path("draft").asText() + " (k " + (decoding.path("draft_tokens").asInt()
+                    == 0 ? "adaptive" : decoding.path("draft_tokens").asText()) + ")";
+        }
+        return new RunSummary(id, mode, integer(decoding.path("num_beams")),
+                null, number(timing.path("sentences_per_second")),
                 number(timing.path("output_tokens_per_second")),
-                number(run.path("passes_per_token").isMissingNode() ? timing.path("passes_per_token")
-                        : run.path("passes_per_token")));
+                number(decoding.path("passes_per_output_token")));
     }
 
     private static Integer integer(JsonNode n) {

@@ -24,7 +24,7 @@ import org.gner.model.WeightStore;
  * followed by a rollback of the rejected positions, for k = 0 (plain greedy step), 4, 8, 16, and
  * batch 1 and 8. Prints ms per pass, and ms per output token = ms/pass x passes/token, where
  * passes/token is DraftReplayBench's figure for that k (system property {@code gner.replay},
- * default the measured {@code 4:0.306,8:0.203,16:0.158}).
+ * default the measured {@code 4:0.252,8:0.174,16:0.129}).
  *
  * <p>{@code bench/run DraftStepBench} (also {@code gner.bench.dir}, {@code gner.threads},
  * {@code gner.steps} as T5StepBench)
@@ -42,7 +42,7 @@ public final class DraftStepBench {
         }
         int steps = Integer.getInteger("gner.steps", 15);
         double[] replay = new double[33];
-        for (String part : System.getProperty("gner.replay", "4:0.306,8:0.203,16:0.158").split(",")) {
+        for (String part : System.getProperty("gner.replay", "4:0.252,8:0.174,16:0.129").split(",")) {
             String[] kv = part.split(":");
             replay[Integer.parseInt(kv[0])] = Double.parseDouble(kv[1]);
         }

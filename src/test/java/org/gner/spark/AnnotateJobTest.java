@@ -73,7 +73,8 @@ class AnnotateJobTest {
         assertEquals(LINES.size(), rows.stream().map(r -> r.getLong(0)).distinct().count());
         StructType schema = spark.read().parquet(out.resolve("annotations").toString()).schema();
         assertEquals(List.of("row", "id", "sentence", "start", "end", "words", "labels", "entities", "prediction",
-                "match_kind", "input_tokens", "output_tokens", "truncated", "error"), List.of(schema.fieldNames()));
+                "match_kind", "input_tokens", "output_tokens", "truncated", "error", "decoder_passes", "accepted_drafts"),
+                List.of(schema.fieldNames()));
         assertEquals(List.of("text", "label", "start", "end", "word_start", "word_end"), List.of(
                 ((StructType) ((org.apache.spark.sql.types.ArrayType) schema.apply("entities").dataType())
                         .elementType()).fieldNames()));
