@@ -689,7 +689,10 @@ public final class T5Model implements GenerativeModel {
         }
         NDArray normed = norm(hidden, decoderFinalNorm);
         if (config.tieWordEmbeddings()) {
-            normed = normed.mul(Math.pow(config.dModel(), -0.5)); // HF's tied-head scale
+            // HF's tied-head scale. Not mul(Number): DJL makes that scalar from a Java buffer and frees it
+            // at once, while autograd keeps it to scale the gradient; here it lives as long as the forward.
+            NDArray scale = hidden.getManager().create((float) Math.pow(config.dModel(), -0.5)); // []
+            normed = normed.mul(scale);
         }
         NDArray head = lmHead != null ? lmHead : inScopeOf(hidden, shared.transpose()); // [d_model, vocab]
         return toType(normed.matMul(head), DataType.FLOAT32);

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * direct buffer it was created from, which is freed once the array closes and the buffer is
  * collected. When the training forward closed its ids before backward, the embedding gradients
  * were scattered by whatever reused that memory (the SIGSEGVs in torchBackward of the first long
- * training runs). Here the memory is collected and overwritten between forward and backward; the
- * gradients must equal those of an undisturbed step.
+ * training runs). The same held for the tied head's scale, made by DJL's {@code mul(Number)} from a
+ * Java buffer that it frees at once, while autograd keeps it. Here the memory is collected and
+ * overwritten between forward and backward; the gradients must equal those of an undisturbed step
+ * (they differed by up to 37,329 with the ids closed early, and by 0.061 with only the scale freed).
  */
 class TrainingInputsOutliveBackwardTest {
     @TempDir
