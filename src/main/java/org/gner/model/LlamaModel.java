@@ -469,8 +469,10 @@ public final class LlamaModel implements GenerativeModel {
                 values[layer].set(new NDIndex(":, :, {}:{}", past[0], end), v);
             } else {
                 for (int r = 0; r < past.length; r++) {
-                    NDIndex target = new NDIndex("{}, :, {}:{}", r, past[r], past[r] + n);
-                    try (NDArray rowK = k.get(new NDIndex("{}", r)); NDArray rowV = v.get(new NDIndex("{}", r))) {
+                    // slices only: DJL copies in place (an integer index takes its slow advanced-indexing path)
+                    NDIndex target = new NDIndex("{}:{}, :, {}:{}", r, r + 1, past[r], past[r] + n);
+                    NDIndex row = new NDIndex("{}:{}", r, r + 1);
+                    try (NDArray rowK = k.get(row); NDArray rowV = v.get(row)) {
                         keys[layer].set(target, rowK);
                         values[layer].set(target, rowV);
                     }

@@ -30,6 +30,8 @@ import org.gner.model.WeightStore;
  * {@code gner.steps} as T5StepBench)
  */
 public final class DraftStepBench {
+    private static final boolean RAGGED = !"false".equals(System.getProperty("gner.ragged"));
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getProperty("gner.bench.dir", "target/bench/gner-t5-base-random"));
         if (!Files.exists(dir.resolve(WeightStore.SINGLE_FILE))) {
@@ -48,10 +50,12 @@ public final class DraftStepBench {
         }
         System.out.printf(Locale.ROOT, "libtorch threads %d%n", JniUtils.getNumThreads());
         try (T5Model model = T5Model.load(dir, RuntimeOptions.CPU_FP32)) {
-            for (int batch : new int[] {1, 8}) {
+            for (int batch : Arrays.stream(System.getProperty("gner.batches", "1,8").split(","))
+                    .mapToInt(Integer::parseInt).toArray()) {
                 List<long[]> prompts = T5StepBench.prompts(batch, 200, batch);
                 double plain = 0;
-                for (int k : new int[] {0, 4, 8, 16}) {
+                for (int k : Arrays.stream(System.getProperty("gner.ks", "0,4,8,16").split(","))
+                        .mapToInt(Integer::parseInt).toArray()) {
                     double ms = passMillis(model, prompts, k, steps);
                     if (k == 0) {
                         plain = ms;
@@ -86,7 +90,8 @@ public final class DraftStepBench {
                 Arrays.fill(block, 300 + i);
                 int[] drop = new int[rows];
                 for (int r = 0; r < rows; r++) {
-                    drop[r] = k == 0 ? 0 : random.nextInt(n); // ragged acceptance across rows
+                    // ragged acceptance across rows (gner.ragged=false: every row keeps as many)
+                    drop[r] = k == 0 ? 0 : RAGGED || r == 0 ? random.nextInt(n) : drop[0];
                 }
                 long start = System.nanoTime();
                 try (NDManager step = scope.newSubManager()) {
