@@ -43,9 +43,15 @@ final class DecodingMixin {
                     + " else 4 (default: ${DEFAULT-VALUE}).")
     int draftTokens;
 
+    @Option(names = "--o-bias", paramLabel = "<b>",
+            description = "Constrained greedy decoding: subtract b from the logit of O at every label choice (a small"
+                    + " model says O too often). Default: the model folder's generation_config.json \"gner_o_bias\","
+                    + " else 0.")
+    Double outsideBias;
+
     DecodingOptions toOptions(int maxBatchRows) {
         Guidance guidance = new Guidance(decodingMode == null ? null : Guidance.Decoding.parse(decodingMode),
-                Guidance.Draft.parse(draft), draftTokens, true);
+                Guidance.Draft.parse(draft), draftTokens, true, outsideBias == null ? Double.NaN : outsideBias);
         return new DecodingOptions(maxNewTokens, numBeams, batchTokens, maxBatchRows, maxInputTokens, guidance);
     }
 }

@@ -13,9 +13,16 @@ import java.util.Locale;
  *                       only); NONE: one token per pass (constrained still feeds forced runs as blocks)
  * @param draftTokens    draft length k per pass; 0 picks it from the batch size (see {@link #draftTokens(int)})
  * @param continueEntities draft {@code I-x} after a word labelled {@code B-x}/{@code I-x} (else always O)
+ * @param outsideBias    constrained greedy only: subtracted from the logit of a label branch's O token
+ *                       (a small model says O too often); 0: none; NaN: the model folder's default
  */
-public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean continueEntities)
+public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean continueEntities, double outsideBias)
         implements Serializable {
+
+    public Guidance(Decoding decoding, Draft draft, int draftTokens, boolean continueEntities) {
+        this(decoding, draft, draftTokens, continueEntities, 0.0);
+    }
+
     private static final long serialVersionUID = 1L;
 
     public enum Decoding {
@@ -60,20 +67,28 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
 
     /** The key in a model folder's {@code generation_config.json} naming the decoding it is meant for. */
     public static final String MODEL_DEFAULT_KEY = "gner_decoding";
+    /** The key in {@code generation_config.json} for the default {@link #outsideBias}. */
+    public static final String MODEL_OUTSIDE_BIAS_KEY = "gner_o_bias";
 
     /** This guidance with a missing decoding mode taken from the model folder (else FREE). */
     public Guidance resolvedFor(java.nio.file.Path modelDir) {
-        if (decoding != null) {
+        if (decoding != null && !Double.isNaN(outsideBias)) {
             return this;
         }
-        Decoding chosen = Decoding.FREE;
+        Decoding chosen = decoding != null ? decoding : Decoding.FREE;
+        double bias = Double.isNaN(outsideBias) ? 0.0 : outsideBias;
         java.nio.file.Path file = modelDir.resolve("generation_config.json");
         if (java.nio.file.Files.isRegularFile(file)) {
             try {
-                com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(file.toFile()).get(MODEL_DEFAULT_KEY);
-                if (value != null && value.isTextual()) {
+                com.fasterxml.jackson.databind.JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(file.toFile());
+                com.fasterxml.jackson.databind.JsonNode value = config.get(MODEL_DEFAULT_KEY);
+                if (decoding == null && value != null && value.isTextual()) {
                     chosen = Decoding.parse(value.asText());
+                }
+                com.fasterxml.jackson.databind.JsonNode b = config.get(MODEL_OUTSIDE_BIAS_KEY);
+                if (Double.isNaN(outsideBias) && b != null && b.isNumber()) {
+                    bias = b.asDouble();
                 }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -81,7 +96,7 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
                 throw new IllegalArgumentException(file + ": " + MODEL_DEFAULT_KEY + ": " + e.getMessage(), e);
             }
         }
-        return new Guidance(chosen, draft, draftTokens, continueEntities);
+        return new Guidance(chosen, draft, draftTokens, continueEntities, bias);
     }
 
     /** Whether the automaton is needed at all. */

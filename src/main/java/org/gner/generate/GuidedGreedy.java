@@ -68,10 +68,12 @@ final class GuidedGreedy {
             try (NDManager step = scope.newSubManager()) {
                 NDArray logits = state.prefill(step); // [rows, vocab]
                 long[][] allowed = new long[batch][];
+                float[][] penalties = new float[batch][];
                 for (Row row : rows) {
                     allowed[row.index] = constrained ? row.cursor.allowed() : null;
+                    penalties[row.index] = constrained ? penalties(row.cursor, allowed[row.index]) : null;
                 }
-                long[] picks = pick(logits.expandDims(1), allowed, 1, constrained); // [rows]
+                long[] picks = pick(logits.expandDims(1), allowed, penalties, 1, constrained); // [rows]
                 for (Row row : rows) {
                     row.passes++;
                     take(row, picks[row.index], spec);
@@ -95,6 +97,7 @@ final class GuidedGreedy {
                 long[] block = new long[n * width];
                 Arrays.fill(block, spec.padTokenId());
                 long[][] allowed = new long[n * width][];
+                float[][] penalties = new float[n * width][];
                 for (int r = 0; r < n; r++) {
                     Row row = active.get(r);
                     block[r * width] = row.pending;
@@ -102,16 +105,18 @@ final class GuidedGreedy {
                     if (constrained) {
                         OutputAutomaton.Cursor probe = row.cursor.copy();
                         allowed[r * width] = probe.allowed();
+                        penalties[r * width] = penalties(probe, allowed[r * width]);
                         for (int j = 0; j < drafts[r].length; j++) {
                             probe.advance(drafts[r][j]);
                             allowed[r * width + j + 1] = probe.allowed();
+                            penalties[r * width + j + 1] = penalties(probe, allowed[r * width + j + 1]);
                         }
                     }
                 }
                 int[] drop = new int[n];
                 try (NDManager step = scope.newSubManager()) {
                     NDArray logits = state.forward(step.create(block, new Shape(n, width))); // [rows, width, vocab]
-                    long[] picks = pick(logits, allowed, width, constrained); // [rows * width]
+                    long[] picks = pick(logits, allowed, penalties, width, constrained); // [rows * width]
                     for (int r = 0; r < n; r++) {
                         Row row = active.get(r);
                         row.passes++;
@@ -186,7 +191,21 @@ final class GuidedGreedy {
      * with {@code constrained} the argmax among that position's allowed tokens (a single allowed
      * token needs no logits; ties go to the smallest id, as torch's argmax).
      */
-    private static long[] pick(NDArray logits, long[][] allowed, int width, boolean constrained) {
+    /** Per allowed token, what is subtracted from its logit: {@link Guidance#outsideBias} for a branch's O. */
+    private float[] penalties(OutputAutomaton.Cursor cursor, long[] allowed) {
+        double bias = guidance.outsideBias();
+        if (bias == 0 || Double.isNaN(bias) || allowed.length < 2) {
+            return null;
+        }
+        float[] out = new float[allowed.length];
+        for (int i = 0; i < allowed.length; i++) {
+            out[i] = cursor.choosesOutside(allowed[i]) ? (float) bias : 0f;
+        }
+        return out;
+    }
+
+    private static long[] pick(NDArray logits, long[][] allowed, float[][] penalties, int width,
+            boolean constrained) {
         if (!constrained) {
             return logits.argMax(-1).toLongArray();
         }
@@ -220,10 +239,14 @@ final class GuidedGreedy {
                 picks[p] = -1;
                 continue;
             }
+            float[] minus = penalties[p];
             int best = 0;
+            float bestScore = scores[p * most] - (minus == null ? 0f : minus[0]);
             for (int i = 1; i < a.length; i++) {
-                if (scores[p * most + i] > scores[p * most + best]) {
+                float score = scores[p * most + i] - (minus == null ? 0f : minus[i]);
+                if (score > bestScore) {
                     best = i;
+                    bestScore = score;
                 }
             }
             picks[p] = a[best];

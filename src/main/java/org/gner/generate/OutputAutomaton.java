@@ -223,6 +223,15 @@ public final class OutputAutomaton {
             return sorted;
         }
 
+        /** Whether {@code token}, allowed here, is a label branch's choice that leads only to O. */
+        public boolean choosesOutside(long token) {
+            if (lost || finished || node.tokens.length < 2) {
+                return false;
+            }
+            int i = node.indexOf(token);
+            return i >= 0 && node.reach[i].cardinality() == 1 && node.reach[i].get(0);
+        }
+
         /** The single allowed token, or -1 at a branch (or when lost or finished). */
         public long forced() {
             if (lost || finished || node.tokens.length != 1 || node.label >= 0) {

@@ -48,6 +48,7 @@ final class RunReport {
         n.put("mode", d.guidance().decoding().name().toLowerCase(java.util.Locale.ROOT));
         n.put("draft", d.numBeams() > 1 ? "none" : d.guidance().draft().name().toLowerCase(java.util.Locale.ROOT));
         n.put("draft_tokens", d.guidance().draftTokens());
+        n.put("o_bias", d.guidance().outsideBias());
         n.put("truncation", "end of the prompt text, special tokens kept (GNER's tokenizer truncation)");
         return this;
     }

@@ -180,6 +180,12 @@ class OutputAutomatonTest {
             assertArrayEquals(new long[] {10, 2, 5, 8, 3, 11, 2, 4, 3, EOS}, out.get(0).tokens(), draft.toString());
             assertEquals(List.of("B-y", "O"), automaton.labelsOf(out.get(0).tokens()));
         }
+        // an O bias of ln(0.1 / 0.05) + a little flips word 1's O (0.1) to B- (0.05); word 0 stays B-y
+        double bias = Math.log(2) + 0.01;
+        List<Generated> biased = new Generator().generate(model, List.of(new long[] {1}), GenerationConfig.greedy(40),
+                List.of(automaton), new Guidance(Guidance.Decoding.CONSTRAINED, Guidance.Draft.INPUT, 4, true, bias));
+        assertEquals("B-y", automaton.labelsOf(biased.get(0).tokens()).get(0));
+        assertEquals("B", automaton.labelsOf(biased.get(0).tokens()).get(1).substring(0, 1));
     }
 
     /**
