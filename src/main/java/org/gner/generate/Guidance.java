@@ -53,8 +53,6 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
 
     /** GNER's own decoding with lossless drafts. */
     public static final Guidance DEFAULT = new Guidance(Decoding.FREE, Draft.INPUT, 0, true);
-    /** Plain decoding: one token per pass, no automaton. */
-    public static final Guidance PLAIN = new Guidance(Decoding.FREE, Draft.NONE, 0, true);
 
     public Guidance {
         if (draft == null) {
@@ -116,10 +114,5 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
             return draftTokens;
         }
         return rows <= 2 ? 16 : rows <= 8 ? 8 : 4;
-    }
-
-    public String describe() {
-        return (decoding == null ? "model default" : decoding.name().toLowerCase(Locale.ROOT)) + ", draft "
-                + draft.name().toLowerCase(Locale.ROOT);
     }
 }

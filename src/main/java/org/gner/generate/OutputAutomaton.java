@@ -133,10 +133,6 @@ public final class OutputAutomaton {
         return candidates;
     }
 
-    public long eos() {
-        return eos;
-    }
-
     public Cursor start() {
         return new Cursor(this);
     }

@@ -306,7 +306,7 @@ public final class LlamaModel implements GenerativeModel {
      * query (and, for a row behind the longest, the stale cache entries past its own block).
      */
     private static NDArray attentionMask(NDManager manager, int[] pads, int[] past, int n) {
-        int total = maxOf(past) + n;
+        int total = RowLengths.max(past) + n;
         float[] mask = new float[pads.length * n * total];
         for (int r = 0; r < pads.length; r++) {
             for (int j = 0; j < n; j++) {
@@ -317,23 +317,6 @@ public final class LlamaModel implements GenerativeModel {
             }
         }
         return manager.create(mask, new Shape(pads.length, 1, 1, n, total));
-    }
-
-    private static int maxOf(int[] values) {
-        int max = 0;
-        for (int v : values) {
-            max = Math.max(max, v);
-        }
-        return max;
-    }
-
-    private static boolean allEqual(int[] values) {
-        for (int v : values) {
-            if (v != values[0]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------- public API
@@ -463,8 +446,8 @@ public final class LlamaModel implements GenerativeModel {
          */
         NDArray[] write(int layer, int[] past, NDArray k, NDArray v, NDManager scope) {
             long n = k.getShape().get(2);
-            long end = maxOf(past) + n;
-            if (allEqual(past)) {
+            long end = RowLengths.max(past) + n;
+            if (RowLengths.uniform(past)) {
                 keys[layer].set(new NDIndex(":, :, {}:{}", past[0], end), k);
                 values[layer].set(new NDIndex(":, :, {}:{}", past[0], end), v);
             } else {
@@ -524,7 +507,7 @@ public final class LlamaModel implements GenerativeModel {
 
         @Override
         public NDArray prefill(NDManager out) {
-            if (maxOf(lengths) != 0) {
+            if (RowLengths.max(lengths) != 0) {
                 throw new IllegalStateException("prefill() already ran");
             }
             try (NDManager step = out.newSubManager()) {
@@ -538,7 +521,7 @@ public final class LlamaModel implements GenerativeModel {
 
         @Override
         public NDArray forward(NDArray tokens) {
-            if (maxOf(lengths) == 0) {
+            if (RowLengths.max(lengths) == 0) {
                 throw new IllegalStateException("call prefill() before forward()");
             }
             if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != rows()) {
@@ -554,7 +537,7 @@ public final class LlamaModel implements GenerativeModel {
 
         private NDArray run(NDManager step, NDArray ids) {
             int n = Math.toIntExact(ids.getShape().get(1));
-            cache.ensureCapacity(maxOf(lengths) + n);
+            cache.ensureCapacity(RowLengths.max(lengths) + n);
             NDArray hidden = decode(step, ids, pads, lengths, cache);
             for (int r = 0; r < lengths.length; r++) {
                 lengths[r] += n;

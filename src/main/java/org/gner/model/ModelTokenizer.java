@@ -91,26 +91,20 @@ public final class ModelTokenizer implements AutoCloseable {
 
     /** {@link #encode} for many texts at once (no padding: each keeps its own length). */
     public List<long[]> encodeBatch(List<String> texts) {
-        if (texts.isEmpty()) {
-            return List.of();
-        }
-        return locked(() -> {
-            Encoding[] encodings = tokenizer.batchEncode(texts, true, false);
-            List<long[]> ids = new ArrayList<>(encodings.length);
-            for (Encoding e : encodings) {
-                ids.add(e.getIds());
-            }
-            return Collections.unmodifiableList(ids);
-        });
+        return batchIds(texts, true);
     }
 
     /** {@link #encodeWithoutSpecial} for many texts at once. */
     public List<long[]> encodeBatchWithoutSpecial(List<String> texts) {
+        return batchIds(texts, false);
+    }
+
+    private List<long[]> batchIds(List<String> texts, boolean addSpecialTokens) {
         if (texts.isEmpty()) {
             return List.of();
         }
         return locked(() -> {
-            Encoding[] encodings = tokenizer.batchEncode(texts, false, false);
+            Encoding[] encodings = tokenizer.batchEncode(texts, addSpecialTokens, false);
             List<long[]> ids = new ArrayList<>(encodings.length);
             for (Encoding e : encodings) {
                 ids.add(e.getIds());

@@ -844,7 +844,7 @@ public final class T5Model implements GenerativeModel {
             Shape shape = new Shape(2, rows, config.numHeads(), newCapacity, config.dKv());
             for (int i = 0; i < cache.length; i++) {
                 NDArray fresh = manager.zeros(shape, dtype);
-                int length = maxLength();
+                int length = RowLengths.max(lengths);
                 if (cache[i] != null && length > 0) {
                     try (NDManager tmp = manager.newSubManager()) {
                         fresh.set(positions(0, length), cache[i].get(tmp, positions(0, length)));
@@ -861,23 +861,6 @@ public final class T5Model implements GenerativeModel {
             return new NDIndex().addAllDim(3).addSliceDim(from, to);
         }
 
-        private int maxLength() {
-            int max = 0;
-            for (int length : lengths) {
-                max = Math.max(max, length);
-            }
-            return max;
-        }
-
-        private boolean uniform() {
-            for (int length : lengths) {
-                if (length != lengths[0]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         @Override
         public int rows() {
             return rows;
@@ -885,7 +868,7 @@ public final class T5Model implements GenerativeModel {
 
         @Override
         public NDArray prefill(NDManager out) {
-            if (maxLength() != 0) {
+            if (RowLengths.max(lengths) != 0) {
                 throw new IllegalStateException("prefill must be the first step");
             }
             long[] start = new long[rows];
@@ -908,9 +891,9 @@ public final class T5Model implements GenerativeModel {
             if (n < 1) {
                 throw new IllegalArgumentException("forward needs at least one token per row");
             }
-            boolean uniform = uniform();
+            boolean uniform = RowLengths.uniform(lengths);
             int length = lengths[0];
-            int end = maxLength() + n;
+            int end = RowLengths.max(lengths) + n;
             if (end > capacity) {
                 allocateCache(Math.max(end, capacity + CAPACITY_STEP));
             }
