@@ -2,6 +2,7 @@ package org.gner.generate;
 
 import java.io.Serializable;
 import java.util.Locale;
+import org.gner.model.ModelConfigs;
 
 /**
  * How the output automaton guides decoding.
@@ -65,35 +66,29 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
 
     /** The key in a model folder's {@code generation_config.json} naming the decoding it is meant for. */
     public static final String MODEL_DEFAULT_KEY = "gner_decoding";
-    /** The key in {@code generation_config.json} for the default {@link #outsideBias}. */
-    public static final String MODEL_OUTSIDE_BIAS_KEY = "gner_o_bias";
 
     /** This guidance with a missing decoding mode taken from the model folder (else FREE). */
     public Guidance resolvedFor(java.nio.file.Path modelDir) {
         if (decoding != null && !Double.isNaN(outsideBias)) {
             return this;
         }
-        Decoding chosen = decoding != null ? decoding : Decoding.FREE;
-        double bias = Double.isNaN(outsideBias) ? 0.0 : outsideBias;
-        java.nio.file.Path file = modelDir.resolve("generation_config.json");
-        if (java.nio.file.Files.isRegularFile(file)) {
+        ModelConfigs.GenerationDefaults defaults;
+        try {
+            defaults = ModelConfigs.GenerationDefaults.read(modelDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + modelDir.resolve("generation_config.json") + ": "
+                    + e.getMessage(), e);
+        }
+        Decoding chosen = decoding;
+        if (chosen == null) {
             try {
-                com.fasterxml.jackson.databind.JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(file.toFile());
-                com.fasterxml.jackson.databind.JsonNode value = config.get(MODEL_DEFAULT_KEY);
-                if (decoding == null && value != null && value.isTextual()) {
-                    chosen = Decoding.parse(value.asText());
-                }
-                com.fasterxml.jackson.databind.JsonNode b = config.get(MODEL_OUTSIDE_BIAS_KEY);
-                if (Double.isNaN(outsideBias) && b != null && b.isNumber()) {
-                    bias = b.asDouble();
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                chosen = defaults.gnerDecoding().map(Decoding::parse).orElse(Decoding.FREE);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": " + MODEL_DEFAULT_KEY + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(modelDir.resolve("generation_config.json") + ": "
+                        + MODEL_DEFAULT_KEY + ": " + e.getMessage(), e);
             }
         }
+        double bias = !Double.isNaN(outsideBias) ? outsideBias : defaults.gnerOutsideBias().orElse(0.0);
         return new Guidance(chosen, draft, draftTokens, continueEntities, bias);
     }
 

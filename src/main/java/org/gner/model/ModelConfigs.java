@@ -54,6 +54,8 @@ public final class ModelConfigs {
      * absent when the file or the key is.
      *
      * @param eosTokenIds one or several ids ({@code eos_token_id} may be an int or a list)
+     * @param gnerDecoding this project's {@code gner_decoding}: the decoding the model is meant for
+     * @param gnerOutsideBias this project's {@code gner_o_bias}: the constrained O penalty it is meant for
      */
     public record GenerationDefaults(
             OptionalLong decoderStartTokenId,
@@ -61,10 +63,13 @@ public final class ModelConfigs {
             OptionalLong padTokenId,
             OptionalInt maxLength,
             OptionalInt maxNewTokens,
-            OptionalInt numBeams) {
+            OptionalInt numBeams,
+            java.util.Optional<String> gnerDecoding,
+            java.util.OptionalDouble gnerOutsideBias) {
 
         public static final GenerationDefaults EMPTY = new GenerationDefaults(OptionalLong.empty(), List.of(),
-                OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+                OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                java.util.Optional.empty(), java.util.OptionalDouble.empty());
 
         public GenerationDefaults {
             eosTokenIds = List.copyOf(eosTokenIds);
@@ -82,7 +87,33 @@ public final class ModelConfigs {
                     optionalLong(root, "pad_token_id", file),
                     optionalInt(root, "max_length", file),
                     optionalInt(root, "max_new_tokens", file),
-                    optionalInt(root, "num_beams", file));
+                    optionalInt(root, "num_beams", file),
+                    optionalText(root, "gner_decoding", file),
+                    optionalDouble(root, "gner_o_bias", file));
+        }
+
+        private static java.util.Optional<String> optionalText(JsonNode root, String key, Path file)
+                throws IOException {
+            JsonNode v = root.get(key);
+            if (v == null || v.isNull()) {
+                return java.util.Optional.empty();
+            }
+            if (!v.isTextual()) {
+                throw new IOException(file + ": " + key + " must be a string, not " + v);
+            }
+            return java.util.Optional.of(v.asText());
+        }
+
+        private static java.util.OptionalDouble optionalDouble(JsonNode root, String key, Path file)
+                throws IOException {
+            JsonNode v = root.get(key);
+            if (v == null || v.isNull()) {
+                return java.util.OptionalDouble.empty();
+            }
+            if (!v.isNumber()) {
+                throw new IOException(file + ": " + key + " must be a number, not " + v);
+            }
+            return java.util.OptionalDouble.of(v.asDouble());
         }
 
         private static OptionalLong optionalLong(JsonNode root, String key, Path file) throws IOException {
