@@ -7,6 +7,7 @@ import org.gner.model.RuntimeOptions;
 import org.gner.train.TargetStyle;
 import org.gner.train.TrainJob;
 import org.gner.train.TrainerState;
+import org.gner.train.LossTarget;
 import org.gner.train.TrainingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,6 +60,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--targets", defaultValue = "full", paramLabel = "full|entities",
             description = "full: every word labelled, O included (GNER); entities: entity words only (ablation).")
     String targets;
+    @Option(names = "--loss", defaultValue = "tokens", paramLabel = "tokens|label-choices",
+            description = "tokens: every target token over the vocabulary (HF's loss); label-choices: only the label "
+                    + "tokens constrained decoding leaves to the model, over the tokens allowed there (faster; no free decoding).")
+    String loss;
+    @Option(names = "--dev-choice-steps", defaultValue = "0", paramLabel = "N",
+            description = "Every N steps, teacher-forced label-choice accuracy and entity F1 on the dev sentences (0: never).")
+    int devChoiceSteps;
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N") String device;
     @Option(names = "--resume", description = "Continue from the latest checkpoint-N under --output.")
     boolean resume;
@@ -67,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingOptions options = new TrainingOptions(epochs, lr, warmupRatio, weightDecay, maxGradNorm, batchTokens,
                 maxSourceLength, maxTargetLength, seed, saveSteps, keepCheckpoints, logSteps, maxSteps, devMax,
-                TargetStyle.parse(targets));
+                TargetStyle.parse(targets), LossTarget.parse(loss), devChoiceSteps);
         TrainerState state = TrainJob.run(new TrainJob.Request(model, tokenizer, dataDirs, datasets, output, options,
                 RuntimeOptions.parseDevice(device), resume, initSeed, devSplit), System.err);
         System.out.println("trained " + state.step() + " steps; model in " + output);

@@ -687,15 +687,20 @@ public final class T5Model implements GenerativeModel {
         if (!trainable) {
             return toType(normalize(hidden).matMul(lmHead), DataType.FLOAT32);
         }
-        NDArray normed = norm(hidden, decoderFinalNorm);
+        NDArray head = lmHead != null ? lmHead : inScopeOf(hidden, shared.transpose()); // [d_model, vocab]
+        return toType(headInput(hidden).matMul(head), DataType.FLOAT32);
+    }
+
+    /** The trainable head's input: the final norm, and HF's tied-head scale when tied. */
+    private NDArray headInput(NDArray hidden) {
+        NDArray normed = norm(hidden, decoderFinalNorm); // [rows, n, d_model]
         if (config.tieWordEmbeddings()) {
             // HF's tied-head scale. Not mul(Number): DJL makes that scalar from a Java buffer and frees it
             // at once, while autograd keeps it to scale the gradient; here it lives as long as the forward.
             NDArray scale = hidden.getManager().create((float) Math.pow(config.dModel(), -0.5)); // []
             normed = normed.mul(scale);
         }
-        NDArray head = lmHead != null ? lmHead : inScopeOf(hidden, shared.transpose()); // [d_model, vocab]
-        return toType(normed.matMul(head), DataType.FLOAT32);
+        return normed;
     }
 
     @Override
@@ -730,6 +735,28 @@ public final class T5Model implements GenerativeModel {
      * {@code [batch, tgt, vocab]} attached to {@code out}.
      */
     public NDArray logits(NDManager out, List<long[]> prompts, List<long[]> decoderInputs) {
+        return teacherForced(out, prompts, decoderInputs, null, null);
+    }
+
+    /**
+     * The trainable model's teacher-forced scores of chosen tokens only: at the flat decoder positions
+     * {@code positions} ({@code row * tgt + i}), the logits of {@code k} candidate ids each
+     * ({@code candidates}, {@code [positions.length * k]}). Skips the full-vocabulary head, the most
+     * expensive part of a small model's step. Returns fp32 {@code [positions, k]} attached to {@code out}.
+     */
+    public NDArray candidateLogits(NDManager out, List<long[]> prompts, List<long[]> decoderInputs, long[] positions,
+            long[] candidates) {
+        if (!trainable) {
+            throw new IllegalStateException("candidate logits need a model loaded for training");
+        }
+        if (positions.length == 0 || candidates.length % positions.length != 0) {
+            throw new IllegalArgumentException("candidates must be k per position, with at least one position");
+        }
+        return teacherForced(out, prompts, decoderInputs, positions, candidates);
+    }
+
+    private NDArray teacherForced(NDManager out, List<long[]> prompts, List<long[]> decoderInputs, long[] positions,
+            long[] candidates) {
         int tgt = decoderInputs.get(0).length;
         long[] flat = new long[decoderInputs.size() * tgt];
         for (int b = 0; b < decoderInputs.size(); b++) {
@@ -762,7 +789,7 @@ public final class T5Model implements GenerativeModel {
                 h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
                 h = residual(h, feedForward(h, block.ff()));
             }
-            NDArray logits = logitsOf(h);
+            NDArray logits = positions == null ? logitsOf(h) : candidateScores(tmp, h, positions, candidates);
             logits.attach(out);
             return logits;
         } finally {
@@ -770,6 +797,24 @@ public final class T5Model implements GenerativeModel {
                 tmp.close();
             }
         }
+    }
+
+    /** Rows {@code ids} of {@code table}, differentiable in the table. */
+    private static NDArray lookup(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** fp32 {@code [positions, k]}: the head's rows of each position's candidates against its hidden state. */
+    private NDArray candidateScores(NDManager scope, NDArray hidden, long[] positions, long[] candidates) {
+        int k = candidates.length / positions.length;
+        long d = hidden.getShape().get(2);
+        NDArray rows = headInput(hidden).reshape(-1, d); // [batch * tgt, d_model]
+        NDArray at = lookup(scope.create(positions), rows); // [positions, d_model]
+        NDArray table = lmHead != null ? inScopeOf(hidden, lmHead.transpose()) : shared; // [vocab, d_model]
+        NDArray weights = lookup(scope.create(candidates), table); // [positions * k, d_model]
+        NDArray candidateRows = weights.reshape(positions.length, k, d); // [positions, k, d_model]
+        NDArray scores = candidateRows.matMul(at.expandDims(2)).squeeze(2); // [positions, k]
+        return toType(scores, DataType.FLOAT32);
     }
 
     /**

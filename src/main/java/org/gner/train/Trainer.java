@@ -30,6 +30,7 @@ import org.gner.prompt.LabelOrder;
 public final class Trainer {
     public static final String METRICS_FILE = "metrics.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DEV_CHOICE_BATCH = 16;
 
     private final T5Model model;
     private final ModelTokenizer tokenizer;
@@ -106,6 +107,10 @@ public final class Trainer {
                         progress.println(meter.line(state, result.loss(), lr, batches.size()));
                         appendMetrics(stepRecord(state, result, lr));
                     }
+                    if (options.devChoiceEvery() > 0 && state.step() % options.devChoiceEvery() == 0
+                            && !dev.isEmpty()) {
+                        appendMetrics(choiceRecord(state));
+                    }
                     boolean last = options.maxSteps() > 0 && state.step() >= options.maxSteps();
                     if (last || (options.saveEverySteps() > 0 && state.step() % options.saveEverySteps() == 0)) {
                         save(optimizer, state);
@@ -129,8 +134,19 @@ public final class Trainer {
             double lr) {
         try (NDManager scope = model.newScope()) {
             double loss;
+            int targetTokens = batch.stream().mapToInt(e -> e.target().length).sum();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray mean = TeacherForcing.meanLoss(model, scope, batch); // []
+                NDArray mean = null; // []
+                if (options.loss() == LossTarget.LABEL_CHOICES) {
+                    TeacherForcing.ChoiceLoss choices = TeacherForcing.choiceLoss(model, scope, batch, tokenizer);
+                    if (choices != null) {
+                        mean = choices.mean();
+                        targetTokens = choices.choices();
+                    }
+                }
+                if (mean == null) {
+                    mean = TeacherForcing.meanLoss(model, scope, batch);
+                }
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
@@ -138,7 +154,6 @@ public final class Trainer {
                 throw new IllegalStateException("loss is " + loss + " at step " + (optimizer.steps() + 1));
             }
             double norm = optimizer.step(parameters, lr, options.maxGradNorm());
-            int targetTokens = batch.stream().mapToInt(e -> e.target().length).sum();
             return new StepResult(loss, norm, targetTokens, batch.stream().mapToInt(TokenizedExample::tokens).sum());
         }
     }
@@ -170,6 +185,35 @@ public final class Trainer {
         line.put("loss", result.loss());
         line.put("learning_rate", lr);
         line.put("grad_norm", result.gradNorm());
+        return line;
+    }
+
+    /** Teacher-forced label-choice accuracy and entity F1 per dev dataset (see {@link TeacherForcing#choiceCounts}). */
+    private ObjectNode choiceRecord(TrainerState state) {
+        java.util.Map<String, TeacherForcing.ChoiceCounts> perDataset = new java.util.TreeMap<>();
+        try (NDManager scope = model.newScope()) {
+            for (int from = 0; from < dev.size(); from += DEV_CHOICE_BATCH) {
+                List<TokenizedExample> batch = dev.subList(from, Math.min(dev.size(), from + DEV_CHOICE_BATCH));
+                for (String dataset : batch.stream().map(e -> e.example().dataset()).distinct().toList()) {
+                    List<TokenizedExample> rows = batch.stream().filter(e -> e.example().dataset().equals(dataset))
+                            .toList();
+                    perDataset.merge(dataset, TeacherForcing.choiceCounts(model, scope, rows, tokenizer),
+                            TeacherForcing.ChoiceCounts::plus);
+                }
+            }
+        }
+        ObjectNode line = JSON.createObjectNode();
+        line.put("step", state.step());
+        ObjectNode accuracy = line.putObject("dev_choice_accuracy");
+        ObjectNode f1 = line.putObject("dev_choice_entity_f1");
+        StringBuilder text = new StringBuilder("dev label choices at step " + state.step() + ":");
+        for (var e : perDataset.entrySet()) {
+            accuracy.put(e.getKey(), e.getValue().accuracy());
+            f1.put(e.getKey(), e.getValue().entityF1());
+            text.append(String.format(" %s acc %.3f entity F1 %.3f;", e.getKey(), e.getValue().accuracy(),
+                    e.getValue().entityF1()));
+        }
+        progress.println(text);
         return line;
     }
 

@@ -24,20 +24,21 @@ package org.gner.train;
 public record TrainingOptions(int epochs, double learningRate, double warmupRatio, double weightDecay,
         double maxGradNorm, int batchTokens, int maxSourceLength, int maxTargetLength, long seed,
         int saveEverySteps, int keepCheckpoints, int logEverySteps, long maxSteps, int devMaxSentences,
-        TargetStyle targets) {
+        TargetStyle targets, LossTarget loss, int devChoiceEvery) {
 
     public TrainingOptions(int epochs, double learningRate, double warmupRatio, double weightDecay,
             double maxGradNorm, int batchTokens, int maxSourceLength, int maxTargetLength, long seed,
             int saveEverySteps, int keepCheckpoints, int logEverySteps, long maxSteps, int devMaxSentences) {
         this(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens, maxSourceLength,
                 maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps, devMaxSentences,
-                TargetStyle.FULL);
+                TargetStyle.FULL, LossTarget.TOKENS, 0);
     }
 
     public TrainingOptions {
         java.util.Objects.requireNonNull(targets, "targets");
+        java.util.Objects.requireNonNull(loss, "loss");
         if (epochs < 1 || batchTokens < 1 || maxSourceLength < 2 || maxTargetLength < 2 || logEverySteps < 1
-                || keepCheckpoints < 1) {
+                || keepCheckpoints < 1 || devChoiceEvery < 0) {
             throw new IllegalArgumentException("bad training options: " + this);
         }
     }
@@ -50,18 +51,24 @@ public record TrainingOptions(int epochs, double learningRate, double warmupRati
     public TrainingOptions withEpochs(int value) {
         return new TrainingOptions(value, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
                 maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps,
-                devMaxSentences, targets);
+                devMaxSentences, targets, loss, devChoiceEvery);
     }
 
     public TrainingOptions withMaxSteps(long value) {
         return new TrainingOptions(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
                 maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, value,
-                devMaxSentences, targets);
+                devMaxSentences, targets, loss, devChoiceEvery);
     }
 
     public TrainingOptions withTargets(TargetStyle value) {
         return new TrainingOptions(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
                 maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps,
-                devMaxSentences, value);
+                devMaxSentences, value, loss, devChoiceEvery);
+    }
+
+    public TrainingOptions withLoss(LossTarget value, int choiceEvery) {
+        return new TrainingOptions(epochs, learningRate, warmupRatio, weightDecay, maxGradNorm, batchTokens,
+                maxSourceLength, maxTargetLength, seed, saveEverySteps, keepCheckpoints, logEverySteps, maxSteps,
+                devMaxSentences, targets, value, choiceEvery);
     }
 }

@@ -60,7 +60,7 @@ public final class TrainShippedModel {
                     StandardCopyOption.REPLACE_EXISTING);
         }
         TrainingOptions options = new TrainingOptions(epochs, 2e-3, 0.01, 0.0, 1.0, 2048, 512, 384, 1234L, 500, 3,
-                50, maxSteps, 0, targets);
+                50, maxSteps, 0, targets, org.gner.train.LossTarget.TOKENS, 0);
         boolean resume = Files.isDirectory(output) && org.gner.train.Checkpoints.latest(output).isPresent();
         TrainerState state = TrainJob.run(new TrainJob.Request(configDir.toString(), configDir,
                 List.of(SharedData.zeroShotDataDir(), SharedData.path("datasets/supervised")),
