@@ -84,7 +84,7 @@ final class AnnotateInput {
         return rows.zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
     }
 
-    private static Row jsonRow(String line, String lineRef, String idColumn, String textColumn) {
+    static Row jsonRow(String line, String lineRef, String idColumn, String textColumn) {
         JsonNode node;
         try {
             node = JSON.readTree(line);

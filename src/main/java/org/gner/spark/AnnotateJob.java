@@ -35,14 +35,28 @@ public final class AnnotateJob {
     /**
      * @param inputFormat auto, text, jsonl or parquet (see {@link AnnotateInput})
      * @param maxWords longest sentence given to the model, in words (longer ones are cut)
+     * @param format   parquet or delta: how {@code annotations/} is written
      */
     public record Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
             String textColumn, String output, boolean overwrite, DecodingOptions decoding, String device,
-            String dtype, int maxWords) {
+            String dtype, int maxWords, String format) {
+
+        public Options {
+            if (!List.of("parquet", "delta").contains(format)) {
+                throw new IllegalArgumentException("--format must be parquet or delta, not " + format);
+            }
+        }
+
+        public Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
+                String textColumn, String output, boolean overwrite, DecodingOptions decoding, String device,
+                String dtype, int maxWords) {
+            this(model, labels, input, inputFormat, idColumn, textColumn, output, overwrite, decoding, device, dtype,
+                    maxWords, "parquet");
+        }
 
         Options withDecoding(DecodingOptions value) {
             return new Options(model, labels, input, inputFormat, idColumn, textColumn, output, overwrite, value,
-                    device, dtype, maxWords);
+                    device, dtype, maxWords, format);
         }
     }
 
@@ -91,10 +105,13 @@ public final class AnnotateJob {
                 spark.createDataFrame(annotated, AnnotationSchema.SCHEMA)
                         .sortWithinPartitions("row", "sentence")
                         .write()
-                        .parquet(out.child("annotations"));
+                        .format(o.format())
+                        .save(out.child("annotations"));
             }
 
-            Dataset<Row> written = spark.read().schema(AnnotationSchema.SCHEMA).parquet(out.child("annotations"));
+            Dataset<Row> written = o.format().equals("delta")
+                    ? spark.read().format("delta").load(out.child("annotations"))
+                    : spark.read().schema(AnnotationSchema.SCHEMA).parquet(out.child("annotations"));
             Row totals = written.agg(countDistinct("row"), count(lit(1)),
                     sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)),
                     sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
@@ -126,6 +143,7 @@ public final class AnnotateJob {
                     .put("format", format)
                     .put("labels", String.join(",", o.labels()))
                     .put("max_words_per_sentence", o.maxWords());
+            run.root().put("format", o.format());
             run.root().put("rows", rows).put("sentences", sentences).put("entities", entities)
                     .put("errors", errors).put("truncated", totals.isNullAt(4) ? 0 : totals.getLong(4))
                     .put("output_tokens", outputTokens);

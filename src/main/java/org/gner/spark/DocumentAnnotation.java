@@ -23,7 +23,8 @@ import scala.Tuple2;
 /**
  * Executor side of {@code annotate}: segments each document, prompts GNER once per sentence with the
  * requested labels, structures the output onto the words and locates the entities in the text. Rows
- * leave ordered by (input row, sentence).
+ * leave ordered by (input row, sentence). Input rows are {@code (id, text, error, extra...)}: the
+ * extra fields are copied onto each of the document's output rows, after {@link AnnotationSchema#SCHEMA}'s.
  */
 final class DocumentAnnotation implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -43,11 +44,12 @@ final class DocumentAnnotation implements Serializable {
         this.loads = loads;
     }
 
-    private record Unit(long row, String id, String text, int index, TextSentence sentence) {}
+    private record Unit(long row, String id, String text, int index, TextSentence sentence, Row input) {}
 
     Iterator<Row> annotatePartition(Iterator<Tuple2<Long, Row>> input) {
         List<Tuple2<Long, Row>> rows = new ArrayList<>();
         input.forEachRemaining(rows::add);
+        FaultInjection.maybeStall();
         rows.sort(Comparator.comparingLong(Tuple2::_1));
         TextSegmenter segmenter = new TextSegmenter(maxWords);
         List<Row> out = new ArrayList<>();
@@ -60,11 +62,12 @@ final class DocumentAnnotation implements Serializable {
             String error = r.getString(2);
             List<TextSentence> sentences = error != null || text == null ? List.of() : segmenter.segment(text);
             if (sentences.isEmpty()) {
-                out.add(AnnotationSchema.noSentence(t._1(), id, error != null || text != null ? error : "no text"));
+                out.add(withExtras(AnnotationSchema.noSentence(t._1(), id,
+                        error != null || text != null ? error : "no text"), r));
                 continue;
             }
             for (int i = 0; i < sentences.size(); i++) {
-                units.add(new Unit(t._1(), id, text, i, sentences.get(i)));
+                units.add(new Unit(t._1(), id, text, i, sentences.get(i), r));
                 slots.add(out.size());
                 out.add(null);
             }
@@ -83,10 +86,26 @@ final class DocumentAnnotation implements Serializable {
             PredictionStructurer structurer = new PredictionStructurer(
                     JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
             for (int k = 0; k < units.size(); k++) {
-                out.set(slots.get(k), annotated(units.get(k), results.get(k), structurer));
+                out.set(slots.get(k), withExtras(annotated(units.get(k), results.get(k), structurer),
+                        units.get(k).input()));
             }
         }
         return FaultInjection.maybeFailHalfWay(out.iterator(), out.size(), spec.failOnceAtPartition());
+    }
+
+    /** {@code row} followed by the input's fields after (id, text, error). */
+    private static Row withExtras(Row row, Row input) {
+        if (input.length() <= 3) {
+            return row;
+        }
+        Object[] values = new Object[row.length() + input.length() - 3];
+        for (int i = 0; i < row.length(); i++) {
+            values[i] = row.get(i);
+        }
+        for (int i = 3; i < input.length(); i++) {
+            values[row.length() + i - 3] = input.get(i);
+        }
+        return org.apache.spark.sql.RowFactory.create(values);
     }
 
     private Row annotated(Unit u, PromptResult result, PredictionStructurer structurer) {

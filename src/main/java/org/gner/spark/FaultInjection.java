@@ -15,7 +15,34 @@ final class FaultInjection {
     static final String CONF = "spark.gner.test.failOnceAtPartition";
     static final String PROPERTY = "gner.test.failOnceAtPartition";
 
+    /**
+     * Crash-test hook: with this system property set to a partition index k, the tasks of partitions
+     * k and above touch the file named by {@link #STALL_MARKER} and block until the JVM is killed,
+     * while lower partitions finish and write their output.
+     */
+    static final String STALL_FROM = "gner.test.stallFromPartition";
+    static final String STALL_MARKER = "gner.test.stallMarker";
+
     private FaultInjection() {}
+
+    static void maybeStall() {
+        String from = System.getProperty(STALL_FROM);
+        TaskContext task = TaskContext.get();
+        if (from == null || task == null || task.partitionId() < Integer.parseInt(from.trim())) {
+            return;
+        }
+        try {
+            java.nio.file.Path marker = java.nio.file.Path.of(System.getProperty(STALL_MARKER));
+            java.nio.file.Files.writeString(marker, "stalled in partition " + task.partitionId() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stalled task interrupted", e);
+        }
+    }
 
     static int partitionToFail(SparkSession spark) {
         String value = spark.conf().get(CONF, System.getProperty(PROPERTY, "-1"));

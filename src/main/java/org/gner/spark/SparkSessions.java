@@ -12,10 +12,15 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Creates the job's SparkSession. The master comes from {@code --master}, else from
  * {@code spark-submit} (which sets {@code spark.master}), else it is the embedded {@code local[*]}.
- * Properties from {@code $GNER_CONF_DIR/spark-defaults.conf} fill in whatever is not set already.
+ * Properties from {@code $GNER_CONF_DIR/spark-defaults.conf} fill in whatever is not set already, and
+ * Delta Lake's SQL extension and catalog (for the annotation table) last.
  */
 public final class SparkSessions {
     public static final String EMBEDDED_MASTER = "local[*]";
+    /** What Delta Lake needs in a session; {@code conf/spark-defaults.conf} carries the same for spark-submit. */
+    public static final java.util.Map<String, String> DELTA = java.util.Map.of(
+            "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
 
     private SparkSessions() {}
 
@@ -27,6 +32,7 @@ public final class SparkSessions {
             conf.setMaster(EMBEDDED_MASTER);
         }
         defaults().forEach((key, value) -> conf.setIfMissing((String) key, (String) value));
+        DELTA.forEach(conf::setIfMissing);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 

@@ -1,0 +1,178 @@
+package org.gner.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+import static org.apache.spark.sql.types.DataTypes.createStructType;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The incremental {@code annotate}'s input: a folder read with Structured Streaming's file source,
+ * which lists the folder, remembers in its checkpoint which files it has handed out and batches new
+ * ones ({@code maxFilesPerTrigger}). Each micro-batch of files becomes documents
+ * {@code (id, text, error, source_file, row, content_sha256)}:
+ * <ul>
+ *   <li>text: every line of a file is a document, id {@code <file name>:<line>} (1-based);</li>
+ *   <li>jsonl: every line is {@code {"id": ..., "text": ...}}, read as {@code annotate} reads it (a bad
+ *       line becomes a document with an error);</li>
+ *   <li>parquet: a row, its id from the id column, else {@code <file name>:<row index>}.</li>
+ * </ul>
+ * {@code row} is the document's 0-based position in its file. Text and JSONL files are read whole
+ * (one file per record), so each must fit in an executor's memory; line numbers need that.
+ */
+final class StreamedDocuments {
+    static final StructType SCHEMA = createStructType(List.of(
+            createStructField("id", StringType, true),
+            createStructField("text", StringType, true),
+            createStructField("error", StringType, true),
+            createStructField("source_file", StringType, false),
+            createStructField("row", LongType, false),
+            createStructField("content_sha256", StringType, true)));
+
+    private StreamedDocuments() {}
+
+    /**
+     * The format of an incremental input folder: {@code format} unless auto; auto is parquet when the
+     * folder holds .parquet files, jsonl when it holds .jsonl or .json files, else text.
+     */
+    static String detectFormat(SparkSession spark, String folder, String format) {
+        FileStatus[] files = listFolder(spark, folder);
+        if (!format.equalsIgnoreCase("auto")) {
+            return AnnotateInput.detectFormat(spark, folder, format);
+        }
+        if (Arrays.stream(files).anyMatch(f -> f.getPath().getName().endsWith(".parquet"))) {
+            return "parquet";
+        }
+        if (Arrays.stream(files).anyMatch(f -> f.getPath().getName().endsWith(".jsonl")
+                || f.getPath().getName().endsWith(".json"))) {
+            return "jsonl";
+        }
+        return "text";
+    }
+
+    static FileStatus[] listFolder(SparkSession spark, String folder) {
+        try {
+            Path path = new Path(folder);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path) || !fs.getFileStatus(path).isDirectory()) {
+                throw new IllegalArgumentException("--incremental reads a folder that new files land in; " + folder
+                        + " is " + (fs.exists(path) ? "a file" : "missing"));
+            }
+            return fs.listStatus(path, p -> !p.getName().startsWith(".") && !p.getName().startsWith("_"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The streaming source: one record per file {@code (value, source_file)} for text and JSONL, one
+     * per row {@code (id?, text, source_file, row)} for Parquet (its schema read from the files there;
+     * null when there are none yet).
+     */
+    static Dataset<Row> stream(SparkSession spark, String folder, String format, String idColumn, String textColumn,
+            int maxFilesPerTrigger) {
+        var reader = spark.readStream();
+        if (maxFilesPerTrigger > 0) {
+            reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
+        }
+        if (!format.equals("parquet")) {
+            return reader.option("wholetext", "true").format("text").load(folder)
+                    .select(col("value"), col("_metadata.file_path").as("source_file"));
+        }
+        if (Arrays.stream(listFolder(spark, folder)).noneMatch(f -> f.getPath().getName().endsWith(".parquet"))) {
+            return null;
+        }
+        StructType schema = spark.read().parquet(folder).schema();
+        List<String> columns = Arrays.stream(schema.fields()).map(StructField::name).toList();
+        if (!columns.contains(textColumn)) {
+            throw new IllegalArgumentException(folder + " has no text column '" + textColumn + "' (columns: "
+                    + String.join(", ", columns) + "); choose one with --text-column");
+        }
+        return parquetRecords(reader.schema(schema).parquet(folder), idColumn, textColumn);
+    }
+
+    /** {@code (id or null, text, source_file, row)} of Parquet rows. */
+    private static Dataset<Row> parquetRecords(Dataset<Row> rows, String idColumn, String textColumn) {
+        List<String> columns = List.of(rows.schema().fieldNames());
+        return rows.select(columns.contains(idColumn) ? col(idColumn).cast("string").as("id")
+                        : org.apache.spark.sql.functions.lit(null).cast("string").as("id"),
+                col(textColumn).cast("string").as("text"), col("_metadata.file_path").as("source_file"),
+                col("_metadata.row_index").as("row"));
+    }
+
+    /** {@code files} read in one batch, in the stream's record shape (see {@link #stream}). */
+    static Dataset<Row> reread(SparkSession spark, List<String> files, String format, String idColumn,
+            String textColumn) {
+        String[] paths = files.toArray(String[]::new);
+        if (!format.equals("parquet")) {
+            return spark.read().option("wholetext", "true").text(paths)
+                    .select(col("value"), col("_metadata.file_path").as("source_file"));
+        }
+        return parquetRecords(spark.read().parquet(paths), idColumn, textColumn);
+    }
+
+    /** A micro-batch of the stream as documents ({@link #SCHEMA}). */
+    static Dataset<Row> documents(Dataset<Row> batch, String format, String idColumn, String textColumn) {
+        if (format.equals("parquet")) {
+            return batch.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+                String file = r.getString(2);
+                long row = r.getLong(3);
+                String id = r.isNullAt(0) ? new Path(file).getName() + ":" + row : r.getString(0);
+                String text = r.getString(1);
+                return RowFactory.create(id, text, text == null ? "row " + id + ": no text" : null, file, row,
+                        sha256(text));
+            }, Encoders.row(SCHEMA));
+        }
+        boolean jsonl = format.equals("jsonl");
+        return batch.flatMap((FlatMapFunction<Row, Row>) r -> lines(r.getString(0), r.getString(1), jsonl,
+                idColumn, textColumn), Encoders.row(SCHEMA));
+    }
+
+    private static Iterator<Row> lines(String content, String file, boolean jsonl, String idColumn,
+            String textColumn) {
+        String name = new Path(file).getName();
+        List<Row> out = new ArrayList<>();
+        Iterator<String> lines = content.lines().iterator();
+        for (long row = 0; lines.hasNext(); row++) {
+            String line = lines.next();
+            String ref = name + ":" + (row + 1);
+            Row doc = jsonl ? AnnotateInput.jsonRow(line, ref, idColumn, textColumn) : RowFactory.create(ref, line, null);
+            out.add(RowFactory.create(doc.getString(0), doc.getString(1), doc.getString(2), file, row,
+                    sha256(doc.getString(1))));
+        }
+        return out.iterator();
+    }
+
+    /** Hex SHA-256 of the UTF-8 text; null for no text. */
+    static String sha256(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
