@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.gner.data.DatasetConfig;
-import org.gner.model.T5Config;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.T5Config;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.testing.SharedData;
 
 /** Tiny Flan-style T5 folders (real Flan-T5 tokenizer, HF-initialised weights) and a small mit-movie slice. */
