@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.gner.data.TextSegmenter;
 import org.gner.spark.AnnotateJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "annotate", mixinStandardHelpOptions = true,
@@ -13,16 +12,7 @@ import picocli.CommandLine.Option;
                 + " each sentence is labelled with --labels, entities get character offsets into the document.",
                 "Writes annotations/ (Parquet, one row per sentence, every input row present) and run.json under"
                         + " --output."})
-final class AnnotateCommand implements Callable<Integer> {
-
-    @Mixin
-    SparkJobOptions job;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DecodingMixin decoding;
+final class AnnotateCommand extends ModelJobCommand implements Callable<Integer> {
 
     @Option(names = "--labels", required = true, paramLabel = "<type,...>",
             description = "Entity types to find, comma-separated, in prompt order, e.g. \"person,organization\".")
