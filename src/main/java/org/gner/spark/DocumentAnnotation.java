@@ -81,7 +81,7 @@ final class DocumentAnnotation implements Serializable {
                     .runGuided(prompts, n -> JobProgress.batchDone(done, n));
             JobProgress.decoded(results);
             PredictionStructurer structurer = new PredictionStructurer(
-                    JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
+                    JvmTokenizers.backTokenizer(model));
             for (int k = 0; k < units.size(); k++) {
                 out.set(slots.get(k), annotated(units.get(k), results.get(k), structurer));
             }

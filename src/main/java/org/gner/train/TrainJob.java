@@ -62,7 +62,7 @@ public final class TrainJob {
         progress.printf("training on %d sentences from %d datasets; dev: %d datasets%n", train.size(),
                 train.datasets().size(), dev.datasets().size());
         try (ModelTokenizer tokenizer = ModelTokenizer.load(tokenizerDir);
-                BackTokenizer normalizer = BackTokenizer.load(tokenizerDir);
+                BackTokenizer normalizer = BackTokenizer.over(tokenizer);
                 T5Model model = T5Model.loadForTraining(weightsDir, request.device())) {
             TrainingOptions options = request.options();
             List<TokenizedExample> devExamples = options.devMaxSentences() > 0
