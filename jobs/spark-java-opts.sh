@@ -1,14 +1,10 @@
-# Sourced by the jobs/ scripts: Spark's own module options for Java 17 (Kryo and Spark's off-heap code
-# need them), for every JVM that runs Spark: the launcher, daemons, drivers and executors.
+# Sourced by the jobs/ scripts (after they set ROOT): Spark's own module options for Java 17 (Kryo and
+# Spark's off-heap code need them), for every JVM that runs Spark: the launcher, daemons, drivers and
+# executors. The list is the pom's spark.java.opens, which the build writes to target/.
+SPARK_OPENS_FILE="$ROOT/target/spark-java-opts.txt"
+if [[ ! -f "$SPARK_OPENS_FILE" ]]; then
+  echo "gner: not built yet; run: mvn -B -ntp package -DskipTests" >&2
+  exit 2
+fi
 # shellcheck disable=SC2034
-SPARK_OPENS=(
-  -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
-)
+read -r -a SPARK_OPENS < "$SPARK_OPENS_FILE"

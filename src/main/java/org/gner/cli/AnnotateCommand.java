@@ -6,7 +6,6 @@ import org.gner.data.TextSegmenter;
 import org.gner.spark.AnnotateJob;
 import org.gner.spark.IncrementalAnnotateJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "annotate", mixinStandardHelpOptions = true,
@@ -14,16 +13,7 @@ import picocli.CommandLine.Option;
                 + " each sentence is labelled with --labels, entities get character offsets into the document.",
                 "Writes annotations/ (Parquet, one row per sentence, every input row present) and run.json under"
                         + " --output."})
-final class AnnotateCommand implements Callable<Integer> {
-
-    @Mixin
-    SparkJobOptions job;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DecodingMixin decoding;
+final class AnnotateCommand extends ModelJobCommand implements Callable<Integer> {
 
     @Option(names = "--labels", required = true, paramLabel = "<type,...>",
             description = "Entity types to find, comma-separated, in prompt order, e.g. \"person,organization\".")

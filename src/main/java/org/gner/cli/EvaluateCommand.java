@@ -7,7 +7,6 @@ import org.gner.prompt.LabelOrder;
 import org.gner.spark.EvaluateJob;
 import org.gner.spark.MetricsOutput;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -15,16 +14,7 @@ import picocli.CommandLine.Option;
                 + " the executors (model loaded once per executor), GNER's metrics.",
                 "Writes predictions/ (Parquet by dataset), metrics/, label_metrics/, metrics.json, predictions.jsonl"
                         + " (GNER's format) and run.json under --output."})
-final class EvaluateCommand implements Callable<Integer> {
-
-    @Mixin
-    SparkJobOptions job;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DecodingMixin decoding;
+final class EvaluateCommand extends ModelJobCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", required = true, paramLabel = "<dir>",
             description = "GNER data folder: <dataset>/<split>.txt and <dataset>/label.txt.")

@@ -2,8 +2,8 @@ package org.gner.cli;
 
 import picocli.CommandLine.Option;
 
-/** The model options shared by generate, evaluate and annotate. */
-final class ModelOptions {
+/** The model options shared by generate, evaluate and annotate (--device from {@link DeviceOption}). */
+final class ModelOptions extends DeviceOption {
     /** The small model trained here and shipped in models/; jobs/gner sets gner.home to the project folder. */
     static final String SHIPPED_MODEL = "${sys:gner.home:-.}/models/gner-t5-mini";
 
@@ -11,11 +11,6 @@ final class ModelOptions {
             description = "HF model folder (config.json, tokenizer.json, safetensors) or hub id org/name[@rev];"
                     + " T5 or LLaMA by its model_type (default: the shipped model, ${DEFAULT-VALUE}).")
     String model;
-
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",
-            description = "Where the model runs (default: ${DEFAULT-VALUE}). In Spark jobs, gpu takes the GPU Spark"
-                    + " assigned each task.")
-    String device;
 
     @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|fp16",
             description = "Compute precision (default: ${DEFAULT-VALUE}); bf16 checkpoints are widened on load.")

@@ -12,6 +12,7 @@ import org.gner.report.RunComparison;
 import org.gner.spark.ReportJob;
 import org.gner.spark.SparkSessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -30,8 +31,8 @@ final class ReportCommand implements Callable<Integer> {
                     + " folder name.")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output folder.")
-    String output;
+    @Mixin
+    OutputOptions out;
 
     @Option(names = "--bootstrap", paramLabel = "<n>", defaultValue = "1000",
             description = "Paired-bootstrap resamples (default: ${DEFAULT-VALUE}).")
@@ -41,15 +42,12 @@ final class ReportCommand implements Callable<Integer> {
             description = "Seed of the bootstrap resampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--overwrite", description = "Replace an existing output folder.")
-    boolean overwrite;
-
     @Override
     public Integer call() {
         SparkSession spark = SparkSessions.create("gner report", "local[*]");
         ReportJob.Result result;
         try {
-            result = ReportJob.run(spark, new ReportJob.Options(runs, names, output, resamples, seed, overwrite));
+            result = ReportJob.run(spark, new ReportJob.Options(runs, names, out.output, resamples, seed, out.overwrite));
         } finally {
             spark.stop();
         }

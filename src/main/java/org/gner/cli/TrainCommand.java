@@ -4,12 +4,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.gner.model.RuntimeOptions;
+import org.gner.train.LossTarget;
 import org.gner.train.TargetStyle;
 import org.gner.train.TrainJob;
 import org.gner.train.TrainerState;
-import org.gner.train.LossTarget;
 import org.gner.train.TrainingOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -67,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dev-choice-steps", defaultValue = "0", paramLabel = "N",
             description = "Every N steps, teacher-forced label-choice accuracy and entity F1 on the dev sentences (0: never).")
     int devChoiceSteps;
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N") String device;
+    @Mixin
+    DeviceOption runOn;
     @Option(names = "--resume", description = "Continue from the latest checkpoint-N under --output.")
     boolean resume;
 
@@ -77,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
                 maxSourceLength, maxTargetLength, seed, saveSteps, keepCheckpoints, logSteps, maxSteps, devMax,
                 TargetStyle.parse(targets), LossTarget.parse(loss), devChoiceSteps);
         TrainerState state = TrainJob.run(new TrainJob.Request(model, tokenizer, dataDirs, datasets, output, options,
-                RuntimeOptions.parseDevice(device), resume, initSeed, devSplit), System.err);
+                RuntimeOptions.parseDevice(runOn.device), resume, initSeed, devSplit), System.err);
         System.out.println("trained " + state.step() + " steps; model in " + output);
         return 0;
     }

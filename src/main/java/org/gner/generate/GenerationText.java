@@ -2,6 +2,7 @@ package org.gner.generate;
 
 import org.gner.model.LoadedModel;
 
+
 /** Generated ids to GNER's prediction text, as GNER's {@code run.py} decodes them. */
 public final class GenerationText {
     private GenerationText() {}

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param dir the local model folder
  * @param modelType "t5" or "llama"
- * @param digest {@link CheckpointDigest} of the folder
+ * @param digest the checkpoint digest of the folder (SHA-256 of its configs, tokenizer and safetensors headers)
  * @param maxPositions the longest sequence the model accepts (LLaMA's max_position_embeddings; 0 for
  *     T5, whose relative positions have no limit)
  */

@@ -4,10 +4,10 @@ package org.gner.model;
  * Cached tokens per batch row, as the decode states keep them once speculative decoding's
  * {@link DecodeState#rollback} lets rows stand at different lengths.
  */
-final class RowLengths {
+public final class RowLengths {
     private RowLengths() {}
 
-    static int max(int[] lengths) {
+    public static int max(int[] lengths) {
         int max = 0;
         for (int length : lengths) {
             max = Math.max(max, length);
@@ -16,7 +16,7 @@ final class RowLengths {
     }
 
     /** Whether every row holds as many tokens (one slice serves all rows then). */
-    static boolean uniform(int[] lengths) {
+    public static boolean uniform(int[] lengths) {
         for (int length : lengths) {
             if (length != lengths[0]) {
                 return false;

@@ -10,8 +10,8 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.gner.data.TextSegmenter;
 import org.gner.data.TextSentence;
-import org.gner.generate.PromptResult;
 import org.gner.generate.GuidedPrompt;
+import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
 import org.gner.model.LoadedModel;
 import org.gner.prompt.PromptBuilder;
@@ -84,7 +84,7 @@ final class DocumentAnnotation implements Serializable {
                     .runGuided(prompts, n -> JobProgress.batchDone(done, n));
             JobProgress.decoded(results);
             PredictionStructurer structurer = new PredictionStructurer(
-                    JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
+                    JvmTokenizers.backTokenizer(model));
             for (int k = 0; k < units.size(); k++) {
                 out.set(slots.get(k), withExtras(annotated(units.get(k), results.get(k), structurer),
                         units.get(k).input()));

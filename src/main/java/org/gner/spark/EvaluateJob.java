@@ -21,7 +21,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.gner.generate.DecodingOptions;
 import org.gner.generate.InputLimit;
 import org.gner.model.CheckpointInfo;
-import org.gner.model.ModelLoader;
+import org.gner.model.load.ModelLoader;
 import org.gner.prompt.LabelOrder;
 import scala.Tuple2;
 

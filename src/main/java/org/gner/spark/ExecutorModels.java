@@ -4,9 +4,9 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.gner.model.LoadedModel;
-import org.gner.model.ModelCache;
 import org.gner.model.RuntimeOptions;
 import org.gner.model.TorchThreads;
+import org.gner.model.load.ModelCache;
 
 /**
  * The executor side of model loading: the task's device, then the JVM-wide {@link ModelCache}, so an

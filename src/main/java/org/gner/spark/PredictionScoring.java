@@ -9,7 +9,6 @@ import org.gner.data.GnerJsonl;
 import org.gner.data.GnerRecord;
 import org.gner.metrics.PredictionScorer;
 import org.gner.structure.WordNormalizer;
-import scala.Tuple2;
 
 /**
  * Executor side of {@code score}: parses GNER prediction lines, structures each prediction onto its
@@ -30,12 +29,18 @@ final class PredictionScoring implements Serializable {
         this.tokenizerFileName = tokenizerFileName;
     }
 
-    Iterator<Row> scorePartition(Iterator<Tuple2<String, Long>> lines) {
+    /**
+     * Scores one partition's lines. Rows carry the line number within the partition (1-based);
+     * {@link PartitionLineNumbers} turns it into the file's line number once the partition sizes are known.
+     */
+    Iterator<Row> scorePartition(Iterator<String> lines) {
         WordNormalizer normalizer = tokenizerFileName == null
                 ? WordNormalizer.IDENTITY
                 : JvmTokenizers.backTokenizer(Path.of(SparkFiles.get(tokenizerFileName)));
         PredictionScorer scorer = new PredictionScorer(normalizer);
         return new Iterator<>() {
+            private long lineInPartition;
+
             @Override
             public boolean hasNext() {
                 return lines.hasNext();
@@ -43,8 +48,7 @@ final class PredictionScoring implements Serializable {
 
             @Override
             public Row next() {
-                Tuple2<String, Long> line = lines.next();
-                return scoreLine(scorer, line._1(), line._2() + 1);
+                return scoreLine(scorer, lines.next(), ++lineInPartition);
             }
         };
     }

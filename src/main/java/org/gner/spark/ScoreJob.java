@@ -43,15 +43,19 @@ public final class ScoreJob {
         JavaRDD<Row> rows = null;
         for (int i = 0; i < sources.size(); i++) {
             PredictionScoring scoring = new PredictionScoring(i, sources.get(i), tokenizerFile);
-            JavaRDD<Row> scored = jsc.textFile(sources.get(i)).zipWithIndex().mapPartitions(scoring::scorePartition);
+            JavaRDD<Row> scored = jsc.textFile(sources.get(i)).mapPartitions(scoring::scorePartition);
             rows = rows == null ? scored : rows.union(scored);
         }
-        Dataset<Row> sentences = spark.createDataFrame(rows, ScoredSentenceSchema.SCHEMA)
+        // The input is read once: while the partition sizes for the line numbers are counted, the
+        // scored rows are cached, and everything after reads the cache.
+        rows.persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> sentences = spark.createDataFrame(PartitionLineNumbers.number(rows), ScoredSentenceSchema.SCHEMA)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> errors = sentences.filter(col("error").isNotNull())
                     .select("source", "line", "dataset", "error");
-            long errorCount = errors.count();
+            long errorCount = errors.count(); // fills sentences' cache: the scored rows are no longer needed
+            rows.unpersist(false);
             if (errorCount > 0 && options.failOnError()) {
                 Row first = errors.orderBy("source", "line").first();
                 throw new IllegalArgumentException(errorCount + " malformed record(s); first: " + first.getString(0)
@@ -65,6 +69,7 @@ public final class ScoreJob {
             return report;
         } finally {
             sentences.unpersist();
+            rows.unpersist(false);
         }
     }
 

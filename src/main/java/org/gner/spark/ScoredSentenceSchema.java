@@ -44,6 +44,9 @@ final class ScoredSentenceSchema {
             createStructField("label_counts", createArrayType(LABEL_COUNT, false), true),
             createStructField("error", StringType, true)));
 
+    static final int SOURCE_INDEX = SCHEMA.fieldIndex("source_index");
+    static final int LINE = SCHEMA.fieldIndex("line");
+
     private ScoredSentenceSchema() {}
 
     static Row scored(int sourceIndex, String source, long line, NerSentence sentence, String dataset,

@@ -53,7 +53,7 @@ final class SentenceEvaluation implements Serializable {
                 .runGuided(prompts, n -> JobProgress.batchDone(done, n));
         JobProgress.decoded(results);
         PredictionScorer scorer = new PredictionScorer(
-                JvmTokenizers.backTokenizer(model.checkpoint().dir().resolve("tokenizer.json")));
+                JvmTokenizers.backTokenizer(model));
         List<Row> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             out.add(evaluated(rows.get(i), results.get(i), scorer));

@@ -20,12 +20,23 @@ public final class BackTokenizer implements WordNormalizer, AutoCloseable {
     public static final int DEFAULT_CACHE_CAPACITY = 1 << 18;
 
     private final ModelTokenizer tokenizer;
+    /** Whether {@link #close} closes the tokenizer: false for one borrowed from a loaded model. */
+    private final boolean ownsTokenizer;
     private final int cacheCapacity;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
 
-    private BackTokenizer(ModelTokenizer tokenizer, int cacheCapacity) {
+    private BackTokenizer(ModelTokenizer tokenizer, boolean ownsTokenizer, int cacheCapacity) {
         this.tokenizer = tokenizer;
+        this.ownsTokenizer = ownsTokenizer;
         this.cacheCapacity = cacheCapacity;
+    }
+
+    /**
+     * Back-tokenizes with a tokenizer already loaded (a model's), instead of reading
+     * {@code tokenizer.json} again; closing this leaves the tokenizer open.
+     */
+    public static BackTokenizer over(ModelTokenizer tokenizer) {
+        return new BackTokenizer(tokenizer, false, DEFAULT_CACHE_CAPACITY);
     }
 
     /** Loads {@code tokenizer.json} (the file, or the folder holding it) and its {@code tokenizer_config.json}. */
@@ -37,7 +48,12 @@ public final class BackTokenizer implements WordNormalizer, AutoCloseable {
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity must be positive: " + cacheCapacity);
         }
-        return new BackTokenizer(ModelTokenizer.load(tokenizerJsonOrModelDir), cacheCapacity);
+        return new BackTokenizer(ModelTokenizer.load(tokenizerJsonOrModelDir), true, cacheCapacity);
+    }
+
+    /** The tokenizer it encodes and decodes with. */
+    public ModelTokenizer tokenizer() {
+        return tokenizer;
     }
 
     public boolean cleansUpTokenizationSpaces() {
@@ -65,7 +81,9 @@ public final class BackTokenizer implements WordNormalizer, AutoCloseable {
     @Override
     public void close() {
         cache.clear();
-        tokenizer.close();
+        if (ownsTokenizer) {
+            tokenizer.close();
+        }
     }
 
     /** For callers that cannot handle the checked exception (e.g. lambdas). */

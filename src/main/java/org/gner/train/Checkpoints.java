@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.gner.model.SafetensorsWriter;
-import org.gner.model.T5Config;
-import org.gner.model.T5Model;
-import org.gner.model.TensorData;
-import org.gner.model.WeightStore;
+import org.gner.model.CheckpointFiles;
+import org.gner.model.t5.T5Config;
+import org.gner.model.t5.T5Model;
+import org.gner.model.weights.SafetensorsWriter;
+import org.gner.model.weights.TensorData;
+import org.gner.model.weights.WeightStore;
 
 /**
  * HF-format checkpoint folders: {@code config.json}, {@code generation_config.json},
@@ -54,7 +55,7 @@ public final class Checkpoints {
             }
         }
         try (NDManager scope = model.newScope()) {
-            writeTensors(dir.resolve(WeightStore.SINGLE_FILE), model.checkpointTensors(scope));
+            writeTensors(dir.resolve(CheckpointFiles.SINGLE_FILE), model.checkpointTensors(scope));
         }
     }
 
@@ -78,7 +79,7 @@ public final class Checkpoints {
                 data.put(name, TensorData.bf16(store.load(name, scope, ai.djl.ndarray.types.DataType.FLOAT32)));
             }
         }
-        SafetensorsWriter.write(to.resolve(WeightStore.SINGLE_FILE), data, Map.of("format", "pt"));
+        SafetensorsWriter.write(to.resolve(CheckpointFiles.SINGLE_FILE), data, Map.of("format", "pt"));
     }
 
     /** A resumable checkpoint: the model, the optimiser moments and the trainer state. */
@@ -86,7 +87,7 @@ public final class Checkpoints {
             TrainerState state) throws IOException {
         writeModel(dir, model, configJson, tokenizerDir);
         Files.createDirectories(dir.resolve(OPTIMIZER_DIR));
-        writeTensors(dir.resolve(OPTIMIZER_DIR).resolve(WeightStore.SINGLE_FILE), optimizer.state());
+        writeTensors(dir.resolve(OPTIMIZER_DIR).resolve(CheckpointFiles.SINGLE_FILE), optimizer.state());
         Files.writeString(dir.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
     }
 

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.gner.model.SafetensorsWriter;
-import org.gner.model.T5Config;
-import org.gner.model.TensorData;
-import org.gner.model.TensorDtype;
-import org.gner.model.WeightStore;
+import org.gner.model.CheckpointFiles;
+import org.gner.model.t5.T5Config;
+import org.gner.model.weights.SafetensorsWriter;
+import org.gner.model.weights.TensorData;
+import org.gner.model.weights.TensorDtype;
 
 /**
  * Random T5 weights for training from scratch, drawn as HF's {@code T5PreTrainedModel._init_weights}
@@ -23,7 +23,7 @@ public final class T5Initializer {
 
     /** Writes {@code model.safetensors} (fp32, HF names) for {@code config} into {@code dir}. */
     public static void writeRandomWeights(Path dir, T5Config config, double factor, long seed) throws IOException {
-        SafetensorsWriter.write(dir.resolve(WeightStore.SINGLE_FILE), randomWeights(config, factor, seed),
+        SafetensorsWriter.write(dir.resolve(CheckpointFiles.SINGLE_FILE), randomWeights(config, factor, seed),
                 Map.of("format", "pt"));
     }
 

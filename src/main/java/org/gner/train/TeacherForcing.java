@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.T5Model;
+import org.gner.model.t5.T5Model;
 
 /**
  * T5's teacher-forced cross-entropy, as HF computes it from {@code labels}: the decoder input is the

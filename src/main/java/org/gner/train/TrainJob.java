@@ -9,11 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.gner.data.DatasetConfig;
 import org.gner.data.DatasetConfigs;
-import org.gner.model.ModelLocator;
+import org.gner.model.CheckpointFiles;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.T5Config;
-import org.gner.model.T5Model;
-import org.gner.model.WeightStore;
+import org.gner.model.hub.ModelLocator;
+import org.gner.model.t5.T5Config;
+import org.gner.model.t5.T5Model;
 import org.gner.structure.BackTokenizer;
 
 /**
@@ -62,7 +62,7 @@ public final class TrainJob {
         progress.printf("training on %d sentences from %d datasets; dev: %d datasets%n", train.size(),
                 train.datasets().size(), dev.datasets().size());
         try (ModelTokenizer tokenizer = ModelTokenizer.load(tokenizerDir);
-                BackTokenizer normalizer = BackTokenizer.load(tokenizerDir);
+                BackTokenizer normalizer = BackTokenizer.over(tokenizer);
                 T5Model model = T5Model.loadForTraining(weightsDir, request.device())) {
             TrainingOptions options = request.options();
             List<TokenizedExample> devExamples = options.devMaxSentences() > 0
@@ -84,7 +84,7 @@ public final class TrainJob {
     }
 
     private static boolean hasWeights(Path dir) {
-        return Files.isRegularFile(dir.resolve(WeightStore.SINGLE_FILE))
-                || Files.isRegularFile(dir.resolve(WeightStore.INDEX_FILE));
+        return Files.isRegularFile(dir.resolve(CheckpointFiles.SINGLE_FILE))
+                || Files.isRegularFile(dir.resolve(CheckpointFiles.INDEX_FILE));
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import org.gner.metrics.DatasetMetrics;
 import org.gner.metrics.MetricsAccumulator;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.T5Model;
+import org.gner.model.t5.T5Model;
 import org.gner.prompt.LabelOrder;
 
 /**

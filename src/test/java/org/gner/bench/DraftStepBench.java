@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.gner.model.CheckpointFiles;
 import org.gner.model.DecodeState;
 import org.gner.model.RuntimeOptions;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
-import org.gner.model.TinyT5Checkpoints.Format;
-import org.gner.model.TinyT5Checkpoints.Spec;
-import org.gner.model.TinyT5Checkpoints.Style;
-import org.gner.model.WeightStore;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints.Format;
+import org.gner.model.t5.TinyT5Checkpoints.Spec;
+import org.gner.model.t5.TinyT5Checkpoints.Style;
+import org.gner.model.t5.TinyT5Checkpoints;
 
 /**
  * Cost of one verification pass of k + 1 tokens at the GNER-T5-base shape (random weights, fp32,
@@ -34,7 +34,7 @@ public final class DraftStepBench {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getProperty("gner.bench.dir", "target/bench/gner-t5-base-random"));
-        if (!Files.exists(dir.resolve(WeightStore.SINGLE_FILE))) {
+        if (!Files.exists(dir.resolve(CheckpointFiles.SINGLE_FILE))) {
             TinyT5Checkpoints.write(dir, new Spec(Style.FLAN, 768, 64, 2048, 12, 12, 12, 1234), Format.BF16);
         }
         Engine.getInstance();

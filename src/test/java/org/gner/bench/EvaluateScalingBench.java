@@ -19,7 +19,7 @@ import org.gner.generate.DecodingOptions;
 import org.gner.generate.InputLimit;
 import org.gner.generate.TokenBatches;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.prompt.GnerExample;
 import org.gner.prompt.GnerExamples;
 import org.gner.prompt.LabelOrder;

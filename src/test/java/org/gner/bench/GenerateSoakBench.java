@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 import org.gner.generate.GenerationConfig;
 import org.gner.generate.Generator;
 import org.gner.model.RuntimeOptions;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
-import org.gner.model.TinyT5Checkpoints.Format;
-import org.gner.model.TinyT5Checkpoints.Spec;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints.Format;
+import org.gner.model.t5.TinyT5Checkpoints.Spec;
+import org.gner.model.t5.TinyT5Checkpoints;
 
 /**
  * Runs many generate calls (tiny random T5, greedy and beam search, varying batch and prompt

@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.gner.model.CheckpointFiles;
 import org.gner.model.DecodeState;
-import org.gner.model.LlamaModel;
 import org.gner.model.RuntimeOptions;
-import org.gner.model.SafetensorsWriter;
-import org.gner.model.TensorData;
-import org.gner.model.WeightStore;
+import org.gner.model.llama.LlamaModel;
+import org.gner.model.weights.SafetensorsWriter;
+import org.gner.model.weights.TensorData;
 
 /**
  * Decoder step time of {@link LlamaModel} on CPU fp32 for a LLaMA-7B-wide model cut to a few
@@ -189,7 +189,7 @@ public final class LlamaStepBench {
         ObjectNode index = json.createObjectNode();
         index.putObject("metadata");
         index.set("weight_map", weightMap);
-        Files.writeString(dir.resolve(WeightStore.INDEX_FILE), json.writeValueAsString(index));
+        Files.writeString(dir.resolve(CheckpointFiles.INDEX_FILE), json.writeValueAsString(index));
     }
 
     private static Map<String, String> options(String[] args) {

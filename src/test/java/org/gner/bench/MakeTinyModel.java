@@ -1,7 +1,7 @@
 package org.gner.bench;
 
 import java.nio.file.Path;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.TinyT5Checkpoints;
 
 /**
  * Writes a tiny random Flan-T5-style checkpoint (real Flan-T5 tokenizer, random weights) for scripts

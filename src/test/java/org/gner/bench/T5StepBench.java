@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.gner.generate.GenerationConfig;
 import org.gner.generate.Generator;
+import org.gner.model.CheckpointFiles;
 import org.gner.model.DecodeState;
 import org.gner.model.RuntimeOptions;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
-import org.gner.model.TinyT5Checkpoints.Format;
-import org.gner.model.TinyT5Checkpoints.Spec;
-import org.gner.model.TinyT5Checkpoints.Style;
-import org.gner.model.WeightStore;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints.Format;
+import org.gner.model.t5.TinyT5Checkpoints.Spec;
+import org.gner.model.t5.TinyT5Checkpoints.Style;
+import org.gner.model.t5.TinyT5Checkpoints;
 
 /**
  * Decoder step time and generation throughput of T5 at the GNER-T5-base shape (d_model 768,
@@ -37,7 +37,7 @@ public final class T5StepBench {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getProperty("gner.bench.dir", "target/bench/gner-t5-base-random"));
         Spec spec = new Spec(Style.FLAN, 768, 64, 2048, 12, 12, 12, 1234);
-        if (!Files.exists(dir.resolve(WeightStore.SINGLE_FILE))) {
+        if (!Files.exists(dir.resolve(CheckpointFiles.SINGLE_FILE))) {
             long t0 = System.nanoTime();
             TinyT5Checkpoints.write(dir, spec, Format.BF16);
             System.out.printf("wrote random GNER-T5-base checkpoint to %s in %.1f s%n", dir, seconds(t0));

@@ -14,7 +14,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.testing.ConsoleCapture;
 import org.gner.testing.SharedData;
 import org.junit.jupiter.api.BeforeAll;

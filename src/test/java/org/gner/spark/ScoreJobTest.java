@@ -1,5 +1,7 @@
 package org.gner.spark;
 
+import static org.apache.spark.sql.functions.max;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gner.data.GnerJsonl;
@@ -18,6 +21,7 @@ import org.gner.metrics.DatasetMetrics;
 import org.gner.metrics.MetricsAccumulator;
 import org.gner.metrics.PredictionScorer;
 import org.gner.structure.BackTokenizer;
+import org.gner.testing.LocalFileReads;
 import org.gner.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +147,44 @@ class ScoreJobTest {
         var failure = assertThrows(IllegalArgumentException.class, () -> ScoreJob.run(spark,
                 new ScoreJob.Options(input.toString(), null, tmp.resolve("out2").toString(), false, true)));
         assertTrue(failure.getMessage().contains("bad.jsonl:2"), failure.getMessage());
+    }
+
+    @Test
+    void linesAreNumberedPerFileAcrossPartitionsAndTheInputIsReadOnce() throws IOException {
+        List<String> real = Files.readAllLines(SharedData.path("predictions/gner-t5-base-dev100/predictions.jsonl"));
+        List<String> first = new ArrayList<>(real);
+        first.add(650, "{not json"); // line 651 of 701: in the file's second partition
+        List<String> second = new ArrayList<>(real.subList(0, 20));
+        second.add(2, "{not json"); // line 3 of the second file
+        Path dir = Files.createDirectories(tmp.resolve("in"));
+        Files.write(dir.resolve("a.jsonl"), first);
+        Files.write(dir.resolve("b.jsonl"), second);
+        long inputBytes = Files.size(dir.resolve("a.jsonl")) + Files.size(dir.resolve("b.jsonl"));
+        long readBefore = LocalFileReads.bytesRead();
+
+        MetricsReport report = ScoreJob.run(spark, new ScoreJob.Options(dir.toString(), null,
+                tmp.resolve("out").toString(), false, false));
+
+        long read = LocalFileReads.bytesRead() - readBefore;
+        assertTrue(read >= inputBytes && read < 1.5 * inputBytes, read + " bytes read for " + inputBytes
+                + " bytes of input: the input is read once");
+        assertEquals(2, report.errors());
+        List<Row> errors = spark.read().parquet(tmp.resolve("out/errors").toString()).orderBy("source")
+                .collectAsList();
+        assertEquals(651L, errors.get(0).getLong(1));
+        assertTrue(errors.get(0).getString(0).endsWith("a.jsonl"), errors.get(0).getString(0));
+        assertEquals(3L, errors.get(1).getLong(1));
+        Dataset<Row> sentences = spark.read().parquet(tmp.resolve("out/sentences").toString());
+        assertEquals(real.size() + 20L, sentences.count());
+        assertEquals(first.size(), sentences.filter("source_index = 0").agg(max("line")).first().getLong(0));
+        assertEquals(0, sentences.groupBy("source_index", "line").count().filter("count > 1").count());
+    }
+
+    @Test
+    void partitionOffsetsRestartAtEachFileAndSkipEmptyPartitions() {
+        long[] offsets = PartitionLineNumbers.offsets(List.of(new long[] {2, 1, 5}, new long[] {0, 0, 3},
+                new long[] {1, -1, 0}, new long[] {3, 1, 4}));
+        assertArrayEquals(new long[] {0, 3, 0, 5}, offsets);
     }
 
     @Test

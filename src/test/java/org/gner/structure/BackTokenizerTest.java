@@ -41,6 +41,14 @@ class BackTokenizerTest {
     }
 
     @Test
+    void overABorrowedTokenizerLeavesItOpenWhenClosed() {
+        BackTokenizer borrowing = BackTokenizer.over(flanT5.tokenizer());
+        assertEquals("bront", borrowing.normalize("brontë"));
+        borrowing.close();
+        assertTrue(flanT5.tokenizer().encode("york").length > 0, "the lender's tokenizer still works");
+    }
+
+    @Test
     void specialTokenTextIsSkippedToo() {
         assertEquals("", flanT5.normalize("<unk>"));
         assertEquals("", flanT5.normalize("</s>"));

@@ -10,11 +10,12 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.gner.model.CheckpointFiles;
 import org.gner.model.ModelTokenizer;
 import org.gner.model.RuntimeOptions;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
-import org.gner.model.WeightStore;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
+import org.gner.model.weights.WeightStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,7 @@ class CheckpointRoundTripTest {
         WeightStore exported = WeightStore.open(bf16);
         assertEquals(source.names(), exported.names());
         for (String name : exported.names()) {
-            assertEquals(org.gner.model.TensorDtype.BF16, exported.info(name).dtype(), name);
+            assertEquals(org.gner.model.weights.TensorDtype.BF16, exported.info(name).dtype(), name);
             assertArrayEquals(source.info(name).shape(), exported.info(name).shape(), name);
             try (NDManager m = NDManager.newBaseManager()) {
                 float[] full = source.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
@@ -77,8 +78,8 @@ class CheckpointRoundTripTest {
                 }
             }
         }
-        long before = Files.size(fp32.resolve(WeightStore.SINGLE_FILE));
-        long after = Files.size(bf16.resolve(WeightStore.SINGLE_FILE));
+        long before = Files.size(fp32.resolve(CheckpointFiles.SINGLE_FILE));
+        long after = Files.size(bf16.resolve(CheckpointFiles.SINGLE_FILE));
         assertTrue(after < before * 0.55, before + " -> " + after + " bytes");
         for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
             assertTrue(Files.isRegularFile(bf16.resolve(file)), file);

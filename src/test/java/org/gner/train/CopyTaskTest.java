@@ -12,20 +12,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.prompt.GnerExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training loop's parts (teacher forcing, autograd through T5Model, AdamW) can learn to copy:
- * random 8-token sequences over 64 token ids, 1,000 steps of 32 rows, then unseen sequences are
- * reproduced token by token (held-out teacher-forced accuracy 0.995; the loss drops from ~2 to ~0.1
- * between steps 300 and 550, the usual sudden onset of a copy circuit). GNER's targets need exactly
- * this skill before anything else.
+ * random 8-token sequences over 64 token ids, 800 steps of 32 rows, then unseen sequences are
+ * reproduced token by token (held-out teacher-forced accuracy above 0.95, against 1/64 by chance; the
+ * loss drops from ~1.9 to ~0.1 between steps 300 and 600, the usual sudden onset of a copy circuit).
+ * GNER's targets need exactly this skill before anything else. The vocabulary is the 66 ids used:
+ * with Flan-T5's 32,128 the head and its AdamW state were most of each step (4x the time).
  */
 class CopyTaskTest {
+    /** Ids 0 (pad, decoder start), 1 (EOS) and the copied ids FIRST .. FIRST + SYMBOLS - 1; nothing else. */
+    private static final int FIRST = 2;
+    private static final int SYMBOLS = 64;
+    private static final int VOCAB = FIRST + SYMBOLS;
+
     @TempDir
     Path tmp;
 
@@ -35,7 +41,7 @@ class CopyTaskTest {
         for (int r = 0; r < rows; r++) {
             long[] seq = new long[length + 1];
             for (int i = 0; i < length; i++) {
-                seq[i] = 100 + random.nextInt(64);
+                seq[i] = FIRST + random.nextInt(SYMBOLS);
             }
             seq[length] = 1;
             out.add(new TokenizedExample(dummy, seq, seq.clone()));
@@ -46,8 +52,9 @@ class CopyTaskTest {
     @Test
     void learnsToCopy() throws Exception {
         Path start = TinyTrainingSetup.model(tmp.resolve("start"),
-                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 2, 2, 1), true, false, 5);
-        int steps = Integer.getInteger("gner.test.copySteps", 1000);
+                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 2, 2, 1), true, false, 5,
+                VOCAB);
+        int steps = Integer.getInteger("gner.test.copySteps", 800);
         SplittableRandom random = new SplittableRandom(7);
         try (T5Model model = T5Model.loadForTraining(start, Device.cpu())) {
             Map<String, NDArray> parameters = model.parameters();
@@ -68,7 +75,7 @@ class CopyTaskTest {
                 }
                 double accuracy = TeacherForcing.tokenAccuracy(model, scope, batch(random, 64, 8));
                 System.out.println("held-out token accuracy " + accuracy);
-                assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+                assertTrue(accuracy > 0.95, "accuracy " + accuracy);
             }
         }
     }

@@ -1,10 +1,9 @@
 package org.gner.train;
 
-import ai.djl.ndarray.NDManager;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -12,8 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.prompt.GnerExample;
 import org.gner.structure.PredictionStructurer;
 import org.junit.jupiter.api.Test;

@@ -7,10 +7,10 @@ import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.gner.model.CheckpointFiles;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
-import org.gner.model.WeightStore;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +32,8 @@ class ResumeTest {
         TrainerState resumed = train(start, tmp.resolve("b"), options, true);
 
         assertEquals(uninterrupted, resumed);
-        assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(WeightStore.SINGLE_FILE)),
-                Files.readAllBytes(tmp.resolve("b").resolve(WeightStore.SINGLE_FILE)));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(CheckpointFiles.SINGLE_FILE)),
+                Files.readAllBytes(tmp.resolve("b").resolve(CheckpointFiles.SINGLE_FILE)));
         assertEquals(Files.readString(tmp.resolve("a").resolve(Trainer.METRICS_FILE)),
                 Files.readString(tmp.resolve("b").resolve(Trainer.METRICS_FILE)));
     }

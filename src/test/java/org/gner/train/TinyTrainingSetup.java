@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.gner.data.DatasetConfig;
-import org.gner.model.T5Config;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.T5Config;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.testing.SharedData;
 
 /** Tiny Flan-style T5 folders (real Flan-T5 tokenizer, HF-initialised weights) and a small mit-movie slice. */
@@ -19,9 +19,19 @@ final class TinyTrainingSetup {
     /** config.json + tokenizer files, and random weights unless {@code configOnly}. */
     static Path model(Path dir, TinyT5Checkpoints.Spec spec, boolean tied, boolean configOnly, long seed)
             throws IOException {
+        return model(dir, spec, tied, configOnly, seed, TinyT5Checkpoints.config(spec).get("vocab_size").asInt());
+    }
+
+    /**
+     * As above with {@code vocabSize} ids (the tokenizer files are still Flan-T5's): for tasks on raw ids,
+     * where a 32k-row head and its AdamW state would be most of every step's work.
+     */
+    static Path model(Path dir, TinyT5Checkpoints.Spec spec, boolean tied, boolean configOnly, long seed,
+            int vocabSize) throws IOException {
         Files.createDirectories(dir);
         ObjectNode config = TinyT5Checkpoints.config(spec);
         config.put("tie_word_embeddings", tied);
+        config.put("vocab_size", vocabSize);
         Files.writeString(dir.resolve("config.json"), new ObjectMapper().writeValueAsString(config));
         for (String name : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
             Files.copy(SharedData.path("tokenizers/flan-t5/" + name), dir.resolve(name),

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.gner.model.ModelTokenizer;
 import org.gner.model.RuntimeOptions;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
-import org.gner.model.WeightStore;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
+import org.gner.model.weights.WeightStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.gner.model.ModelTokenizer;
-import org.gner.model.T5Model;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
