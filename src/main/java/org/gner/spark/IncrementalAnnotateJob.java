@@ -260,6 +260,7 @@ public final class IncrementalAnnotateJob {
                             .otherwise("updated"))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
+                describe("gner: classify documents against the table (" + appId + " " + version + ")");
                 Row c = classified.agg(countDistinct("source_file"), count(lit(1)),
                         sum(when(col("_status").equalTo("new"), 1L).otherwise(0L)),
                         sum(when(col("_status").equalTo("updated"), 1L).otherwise(0L)),
@@ -280,10 +281,12 @@ public final class IncrementalAnnotateJob {
                 if (added + updated == 0) {
                     return;
                 }
+                describe("gner: ids to replace");
                 List<String> replaced = new ArrayList<>();
                 for (Row r : classified.filter(col("_status").equalTo("updated")).select("id").collectAsList()) {
                     replaced.add(r.getString(0));
                 }
+                describe("gner: annotate and commit (" + appId + " " + version + ")");
                 table.writeBatch(annotate(classified.filter(col("_status").isin("new", "updated")), added + updated),
                         replaced, appId, version);
             } finally {
@@ -295,6 +298,7 @@ public final class IncrementalAnnotateJob {
         private Dataset<Row> annotate(Dataset<Row> documents, long count) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), count);
+            describe("gner: number the documents to annotate");
             JavaPairRDD<Long, Row> keyed = documents
                     .select("id", "text", "error", "row", "source_file", "content_sha256")
                     .toJavaRDD().zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
@@ -313,6 +317,10 @@ public final class IncrementalAnnotateJob {
                     new org.apache.spark.sql.types.StructType(fields.toArray(org.apache.spark.sql.types.StructField[]::new)));
             return annotated.withColumn("row", col("_doc_row")).drop("_doc_row")
                     .withColumn("run_id", lit(runId)).withColumn("annotated_at", current_timestamp());
+        }
+
+        private void describe(String what) {
+            spark.sparkContext().setJobDescription(what);
         }
 
         /**

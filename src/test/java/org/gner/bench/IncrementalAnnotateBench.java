@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.gner.generate.DecodingOptions;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.spark.AnnotateJob;
 import org.gner.spark.IncrementalAnnotateJob;
 import org.gner.spark.SparkSessions;
@@ -19,7 +19,8 @@ import org.gner.testing.SharedData;
  * MIT sentences (one per line) in many files, the tiny random T5, local[2]. Prints the wall time and
  * sentences/s of (1) the first incremental run over the whole corpus, (2) a run with nothing new,
  * (3) a run after 1% new documents arrived in a new file, and (4) a full non-incremental
- * {@code annotate} of the grown corpus (what a nightly job without --incremental pays).
+ * {@code annotate} of the grown corpus (what a nightly job without --incremental pays). A warm-up run on
+ * a throwaway table comes first. {@code -Dbench.jobs=true} prints every Spark job with its time.
  *
  * <p>Arguments: [documents=2000] [files=20].
  */
@@ -45,9 +46,35 @@ public final class IncrementalAnnotateBench {
                 .config("spark.driver.host", "127.0.0.1");
         SparkSessions.DELTA.forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
+        if (Boolean.getBoolean("bench.jobs")) {
+            spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+                private final java.util.Map<Integer, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+                private final java.util.Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+                @Override
+                public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+                    started.put(e.jobId(), e.time());
+                    String description = e.properties() == null ? null
+                            : e.properties().getProperty("spark.job.description");
+                    names.put(e.jobId(), description != null ? description
+                            : e.stageInfos().isEmpty() ? "?" : e.stageInfos().last().name());
+                }
+
+                @Override
+                public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+                    System.out.printf(Locale.ROOT, "  job %d %6d ms  %s%n", e.jobId(), e.time() - started.get(e.jobId()),
+                            names.get(e.jobId()));
+                }
+            });
+        }
         try {
             System.out.printf(Locale.ROOT, "corpus: %d documents in %d files; tiny T5 (flan 31), local[2], %d cores%n",
                     perFile * files, files, Runtime.getRuntime().availableProcessors());
+            // Warm-up (JIT, Spark's and Delta's first queries, the model load) on a throwaway folder and table.
+            Path warm = work.resolve("warm-in");
+            Files.createDirectories(warm);
+            Files.write(warm.resolve("w.txt"), corpus.subList(0, 20), StandardCharsets.UTF_8);
+            incremental(spark, model, warm, work.resolve("warm-table"));
             Path table = work.resolve("table");
             report("first incremental run (whole corpus)", incremental(spark, model, in, table));
             report("no-op run (nothing new)", incremental(spark, model, in, table));
