@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.gner.generate.DecodingOptions;
-import org.gner.model.TinyT5Checkpoints;
+import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.spark.AnnotateJob;
 import org.gner.spark.IncrementalAnnotateJob;
 import org.gner.spark.SparkSessions;
