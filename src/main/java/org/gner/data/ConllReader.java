@@ -2,6 +2,7 @@ package org.gner.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -69,11 +70,22 @@ public final class ConllReader {
      * is read as written. Training and evaluation both read this way, so their prompts agree.
      */
     public static LabeledDataset readForPrompts(Path dataDir, String dataset, String split) {
+        return read(dataDir, dataset, split, promptLabels(dataDir, dataset).typeMapping());
+    }
+
+    /** A dataset's label names as {@link #readForPrompts} reads them, and the tag mapping that gives them. */
+    public record PromptLabels(List<String> labels, Map<String, String> typeMapping) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The labels and mapping {@link #readForPrompts} reads {@code dataset} with. */
+    public static PromptLabels promptLabels(Path dataDir, String dataset) {
         Path labelFile = dataDir.resolve(dataset).resolve("label.txt");
         boolean rawConll = Files.isRegularFile(labelFile)
                 && readLabels(labelFile).stream().sorted().toList()
                         .equals(CONLL2003_TYPES.keySet().stream().sorted().toList());
-        return read(dataDir, dataset, split, rawConll ? CONLL2003_TYPES : Map.of());
+        Map<String, String> mapping = rawConll ? CONLL2003_TYPES : Map.of();
+        return new PromptLabels(labels(labelFile, mapping), mapping);
     }
 
     /**
@@ -83,16 +95,16 @@ public final class ConllReader {
     public static LabeledDataset read(Path dataDir, String dataset, String split, Map<String, String> typeMapping) {
         Objects.requireNonNull(typeMapping, "typeMapping");
         Path dir = dataDir.resolve(dataset);
-        Path labelFile = dir.resolve("label.txt");
-        Path splitFile = dir.resolve(split + ".txt");
-        List<String> labels;
-        if (!Files.exists(labelFile) && !typeMapping.isEmpty()) {
-            labels = List.copyOf(new LinkedHashMap<>(typeMapping).values());
-        } else {
-            labels = readLabels(labelFile, typeMapping);
-        }
-        List<NerSentence> sentences = readSentences(splitFile, labels, typeMapping);
+        List<String> labels = labels(dir.resolve("label.txt"), typeMapping);
+        List<NerSentence> sentences = readSentences(dir.resolve(split + ".txt"), labels, typeMapping);
         return new LabeledDataset(dataset, split, labels, sentences);
+    }
+
+    private static List<String> labels(Path labelFile, Map<String, String> typeMapping) {
+        if (!Files.exists(labelFile) && !typeMapping.isEmpty()) {
+            return List.copyOf(new LinkedHashMap<>(typeMapping).values());
+        }
+        return readLabels(labelFile, typeMapping);
     }
 
     /** Reads a {@code label.txt}: one label per line, in file order. */
@@ -115,7 +127,7 @@ public final class ConllReader {
             throw new UncheckedIOException("cannot read " + source, e);
         }
         if (!lines.isEmpty()) {
-            lines.set(0, stripBom(lines.get(0)));
+            lines.set(0, ConllLines.clean(lines.get(0), true));
         }
         int end = lines.size();
         while (end > 0 && lines.get(end - 1).isBlank()) {
@@ -127,7 +139,7 @@ public final class ConllReader {
         List<String> labels = new ArrayList<>(end);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < end; i++) {
-            String raw = stripCr(lines.get(i));
+            String raw = ConllLines.clean(lines.get(i), false);
             if (raw.isBlank()) {
                 throw new InputFormatException(source, i + 1, "blank label line");
             }
@@ -148,14 +160,9 @@ public final class ConllReader {
      * label names). Sentence ids are running indices as strings.
      */
     public static List<NerSentence> readSentences(Path splitFile, List<String> labels, Map<String, String> typeMapping) {
+        requireSplitFile(splitFile);
         String source = splitFile.toString();
-        if (!Files.isRegularFile(splitFile)) {
-            throw new InputFormatException(source, 0, "split file not found");
-        }
-        Set<String> known = new HashSet<>(labels);
-        // The label strings repeat a lot; share one instance per distinct label.
-        Map<String, String> checked = new java.util.HashMap<>();
-        checked.put("O", "O");
+        ConllLines rules = new ConllLines(labels, typeMapping);
         List<NerSentence> sentences = new ArrayList<>();
         List<String> words = new ArrayList<>();
         List<String> tags = new ArrayList<>();
@@ -164,11 +171,8 @@ public final class ConllReader {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                if (lineNo == 1) {
-                    line = stripBom(line);
-                }
-                line = stripCr(line);
-                if (line.isBlank()) {
+                line = ConllLines.clean(line, lineNo == 1);
+                if (ConllLines.isBreak(line)) {
                     if (!words.isEmpty()) {
                         sentences.add(new NerSentence(Integer.toString(sentences.size()), words, tags));
                         words.clear();
@@ -176,25 +180,9 @@ public final class ConllReader {
                     }
                     continue;
                 }
-                int firstTab = line.indexOf('\t');
-                if (firstTab < 0) {
-                    throw new InputFormatException(source, lineNo, "expected 'word<TAB>label', found no tab");
-                }
-                String word = line.substring(0, firstTab);
-                String rawLabel = line.substring(line.lastIndexOf('\t') + 1);
-                if (word.isEmpty()) {
-                    throw new InputFormatException(source, lineNo, "empty word before the tab");
-                }
-                if (rawLabel.isEmpty()) {
-                    throw new InputFormatException(source, lineNo, "empty label after the tab");
-                }
-                String label = checked.get(rawLabel);
-                if (label == null) {
-                    label = checkLabel(rawLabel, known, typeMapping, source, lineNo);
-                    checked.put(rawLabel, label);
-                }
-                words.add(word);
-                tags.add(label);
+                ConllLines.Token token = rules.token(line, source, lineNo);
+                words.add(token.word());
+                tags.add(token.label());
             }
         } catch (CharacterCodingException e) {
             throw new InputFormatException(source, Utf8Lines.firstInvalidLine(splitFile), "not valid UTF-8", e);
@@ -207,27 +195,11 @@ public final class ConllReader {
         return Collections.unmodifiableList(sentences);
     }
 
-    private static String checkLabel(String raw, Set<String> known, Map<String, String> typeMapping,
-                                     String source, long lineNo) {
-        if (raw.length() < 3 || (raw.charAt(0) != 'B' && raw.charAt(0) != 'I') || raw.charAt(1) != '-') {
-            throw new InputFormatException(source, lineNo,
-                    "label '" + raw + "' is not O, B-<type> or I-<type>");
+    /** Fails with ConllReader's error when {@code splitFile} is not a file. */
+    public static void requireSplitFile(Path splitFile) {
+        if (!Files.isRegularFile(splitFile)) {
+            throw new InputFormatException(splitFile.toString(), 0, "split file not found");
         }
-        String rawType = raw.substring(2);
-        String type = typeMapping.getOrDefault(rawType, rawType);
-        if (!known.contains(type)) {
-            throw new InputFormatException(source, lineNo, "entity type '" + type + "' of label '" + raw
-                    + "' is not in label.txt " + known.stream().sorted().toList());
-        }
-        return raw.substring(0, 2) + type;
-    }
-
-    private static String stripCr(String line) {
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    private static String stripBom(String line) {
-        return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private static Map<String, String> orderedMap(String... kv) {

@@ -133,21 +133,31 @@ public final class DatasetConfigs {
      * </ol>
      */
     public static List<NerSentence> sample(DatasetConfig config, List<NerSentence> sentences) {
-        List<NerSentence> kept = sentences;
-        int max = config.maxNumInstances();
-        if (config.samplingStrategy().equals(DatasetConfig.RANDOM) && max >= 0 && max < kept.size()) {
-            kept = kept.subList(0, max);
-        }
-        List<NerSentence> out = new ArrayList<>(kept);
-        if (config.overSampling() && !kept.isEmpty() && out.size() < max) {
-            while (out.size() < max) {
-                out.addAll(kept);
+        int kept = (int) kept(config, sentences.size());
+        int copies = (int) copies(config, kept);
+        List<NerSentence> out = new ArrayList<>(kept * copies);
+        for (int copy = 0; copy < copies; copy++) {
+            for (int i = 0; i < kept; i++) {
+                out.add(sentences.get(i).withId(Integer.toString(out.size())));
             }
         }
-        for (int i = 0; i < out.size(); i++) {
-            out.set(i, out.get(i).withId(Integer.toString(i)));
-        }
         return Collections.unmodifiableList(out);
+    }
+
+    /** How many of a dataset's first {@code sentences} {@link #sample} keeps. */
+    public static long kept(DatasetConfig config, long sentences) {
+        int max = config.maxNumInstances();
+        return config.samplingStrategy().equals(DatasetConfig.RANDOM) && max >= 0 && max < sentences ? max : sentences;
+    }
+
+    /**
+     * How many times {@link #sample} repeats the {@code kept} sentences: with over-sampling, the fewest
+     * whole copies that reach the limit; otherwise once. Copy {@code c} of kept sentence {@code i} is
+     * sampled sentence {@code c * kept + i}.
+     */
+    public static long copies(DatasetConfig config, long kept) {
+        long max = config.maxNumInstances();
+        return config.overSampling() && kept > 0 && kept < max ? (max + kept - 1) / kept : 1;
     }
 
     /** {@link #sample(DatasetConfig, List)} applied to a dataset's sentences. */

@@ -25,15 +25,31 @@ public final class GnerExamples {
      */
     public static List<GnerExample> from(LabeledDataset dataset, LabelOrder order, boolean llamaFormat,
                                          boolean addDatasetName) {
+        requireLabelFileOrder(order);
+        List<GnerExample> out = new ArrayList<>(dataset.size());
+        for (NerSentence s : dataset.sentences()) {
+            out.add(forSentence(dataset.name(), dataset.split(), dataset.labels(), s, order, llamaFormat,
+                    addDatasetName));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The example {@link #from} makes for sentence {@code s} of a dataset whose {@code label.txt} lists
+     * {@code labels}.
+     */
+    public static GnerExample forSentence(String dataset, String split, List<String> labels, NerSentence s,
+                                          LabelOrder order, boolean llamaFormat, boolean addDatasetName) {
+        requireLabelFileOrder(order);
+        List<String> labelList = order.order(dataset, s.id(), labels, null);
+        return example(dataset, split, s, labelList, llamaFormat, addDatasetName);
+    }
+
+    /** Fails unless {@code order} can order a CoNLL dataset's labels (SEEDED or FILE). */
+    public static void requireLabelFileOrder(LabelOrder order) {
         if (order.mode() == LabelOrderMode.RECORD) {
             throw new IllegalArgumentException("label order 'record' needs GNER records, not a CoNLL dataset");
         }
-        List<GnerExample> out = new ArrayList<>(dataset.size());
-        for (NerSentence s : dataset.sentences()) {
-            List<String> labelList = order.order(dataset.name(), s.id(), dataset.labels(), null);
-            out.add(example(dataset.name(), dataset.split(), s, labelList, llamaFormat, addDatasetName));
-        }
-        return Collections.unmodifiableList(out);
     }
 
     /**

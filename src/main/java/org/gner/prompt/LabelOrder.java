@@ -1,5 +1,6 @@
 package org.gner.prompt;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +26,8 @@ import java.util.Objects;
  * </ol>
  * No {@link String#hashCode} or {@link java.util.Random} is involved.
  */
-public final class LabelOrder {
+public final class LabelOrder implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** Seed of {@link #DEFAULT}. */
     public static final long DEFAULT_SEED = 1234L;
     /** Seeded with {@link #DEFAULT_SEED} (the seed of GNER's training scripts). */

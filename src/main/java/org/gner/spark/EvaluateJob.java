@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.when;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,14 +25,15 @@ import org.gner.prompt.LabelOrder;
 import scala.Tuple2;
 
 /**
- * {@code evaluate}: GNER's zero-shot evaluation as a Spark job. The driver reads the datasets and
- * builds the prompts; executors generate (model loaded once per executor JVM), structure and count;
- * Spark sums the counts into the same metrics as {@code score}. Only the metrics reach the driver.
+ * {@code evaluate}: GNER's zero-shot evaluation as a Spark job. Executors read the datasets, build the
+ * prompts, generate (model loaded once per executor JVM), structure and count; Spark sums the counts
+ * into the same metrics as {@code score}. The driver holds label lists, counts and the metrics only.
  */
 public final class EvaluateJob {
 
     /**
-     * @param dataDir GNER data folder ({@code <dataset>/<split>.txt} + {@code label.txt}), read by the driver
+     * @param dataDir GNER data folder ({@code <dataset>/<split>.txt} + {@code label.txt}) on a file system
+     *        the executors see too ({@code label.txt} is read by the driver, the splits by executors)
      * @param datasets a dataset-config JSON or comma-separated dataset names
      */
     public record Options(String model, Path dataDir, String datasets, String split, String output,
@@ -56,23 +56,23 @@ public final class EvaluateJob {
                 given.decoding().guidance().resolvedFor(checkpoint.dir())));
         int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
                 o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
-        List<Row> sentences = EvaluationInput.read(o.dataDir(), o.datasets(), o.split(), o.labelOrder());
+        EvaluationInput input = EvaluationInput.read(spark, o.dataDir(), o.datasets(), o.split(), o.labelOrder());
         OutputDir out = OutputDir.prepare(spark, o.output(), o.overwrite());
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), sentences.size());
+        int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), input.size());
         GenerationSpec spec = new GenerationSpec(o.model(), checkpoint.digest(), o.device(), o.dtype(), o.decoding(),
                 FaultInjection.partitionToFail(spark));
         LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
         CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
         SentenceEvaluation evaluation = new SentenceEvaluation(spec, done, loads);
 
-        JavaRDD<Row> evaluated = jsc.parallelize(sentences, partitions)
+        JavaRDD<Row> evaluated = input.rows()
                 .mapToPair(r -> new Tuple2<>(r.getLong(0), r))
                 .partitionBy(new StridedPartitioner(partitions))
                 .values()
                 .mapPartitions(evaluation::evaluatePartition);
-        try (JobProgress progress = JobProgress.start(jsc.sc(), "evaluate", "sentences", sentences.size(), 5000)) {
+        try (JobProgress progress = JobProgress.start(jsc.sc(), "evaluate", "sentences", input.size(), 5000)) {
             spark.createDataFrame(evaluated, PredictionSchema.SCHEMA)
                     .sortWithinPartitions("dataset", "order")
                     .write()
@@ -82,8 +82,8 @@ public final class EvaluateJob {
 
         Dataset<Row> predictions = spark.read().schema(PredictionSchema.SCHEMA).parquet(out.child("predictions"));
         Totals totals = Totals.of(predictions);
-        if (totals.rows() != sentences.size()) {
-            throw new IllegalStateException(sentences.size() + " sentences in but " + totals.rows() + " predictions out");
+        if (totals.rows() != input.size()) {
+            throw new IllegalStateException(input.size() + " sentences in but " + totals.rows() + " predictions out");
         }
         if (totals.rows() > 0 && totals.errors() == totals.rows()) {
             String first = predictions.filter(col("error").isNotNull()).orderBy("order").first().getAs("error");
