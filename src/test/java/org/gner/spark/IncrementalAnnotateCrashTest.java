@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run killed with SIGKILL while it writes a batch: a child JVM runs {@code gner annotate
- * --incremental}; once one task of the batch has written its Parquet file into the table folder
+ * A run killed with SIGKILL while it writes a batch: after a first run in this JVM, a child JVM runs
+ * {@code gner annotate --incremental} on two new files; once one task of the batch has written its Parquet file into the table folder
  * (the other tasks held by {@link FaultInjection#maybeStall}), the test kills the JVM. Readers then
- * see the table as before the run, the orphan file is there but in no commit, and the next run
- * finishes the work: every document exactly once.
+ * see the table as before the run, the orphan file is there but in no commit, and the next run (in
+ * this JVM again) finishes the work: every document exactly once.
  */
 class IncrementalAnnotateCrashTest {
     @TempDir
@@ -42,15 +42,12 @@ class IncrementalAnnotateCrashTest {
         for (int i = 0; i < a.size(); i++) {
             expected.put("a.txt:" + (i + 1), a.get(i));
         }
-        Process first = runChild(model, in, table, null);
-        assertTrue(first.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, first.exitValue(), Files.readString(tmp.resolve("child.log")));
-        List<String> big = IncrementalCorpus.documents(200, 40);
-        IncrementalCorpus.write(in.resolve("b.txt"), big.subList(0, 20));
-        IncrementalCorpus.write(in.resolve("c.txt"), big.subList(20, 40));
-
         SparkSession spark = session();
         try {
+            IncrementalAnnotateJob.run(spark, options(model, in, table));
+            List<String> big = IncrementalCorpus.documents(200, 40);
+            IncrementalCorpus.write(in.resolve("b.txt"), big.subList(0, 20));
+            IncrementalCorpus.write(in.resolve("c.txt"), big.subList(20, 40));
             long versionBefore = new AnnotationTable(spark, table.toString()).version();
             IncrementalCorpus.assertTableHolds(spark, table.toString(), expected);
             List<Path> filesBefore = dataFiles(table);
@@ -73,9 +70,8 @@ class IncrementalAnnotateCrashTest {
             assertEquals(versionBefore, new AnnotationTable(spark, table.toString()).version(), "no commit");
             IncrementalCorpus.assertTableHolds(spark, table.toString(), expected);
 
-            Process next = runChild(model, in, table, null);
-            assertTrue(next.waitFor(5, TimeUnit.MINUTES));
-            assertEquals(0, next.exitValue(), Files.readString(tmp.resolve("child.log")));
+            IncrementalAnnotateJob.Result next = IncrementalAnnotateJob.run(spark, options(model, in, table));
+            assertEquals(40, next.added(), "the killed batch is done again, whole");
             for (int i = 0; i < 20; i++) {
                 expected.put("b.txt:" + (i + 1), big.get(i));
                 expected.put("c.txt:" + (i + 1), big.get(20 + i));
@@ -86,8 +82,15 @@ class IncrementalAnnotateCrashTest {
         }
     }
 
+    private static IncrementalAnnotateJob.Options options(Path model, Path in, Path table) {
+        return new IncrementalAnnotateJob.Options(new AnnotateJob.Options(model.toString(),
+                AnnotateJob.parseLabels("person,location,organization"), in.toString(), "auto", "id", "text",
+                table.toString(), false, new org.gner.generate.DecodingOptions(16, 1, 2048, 64, 0), "cpu", "fp32",
+                IncrementalCorpus.MAX_WORDS, "delta"), 0, false);
+    }
+
     private static SparkSession session() {
-        var builder = SparkSession.builder().master("local[1]").appName("gner-crash-test-reader")
+        var builder = SparkSession.builder().master("local[2]").appName("gner-crash-test")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1");
         SparkSessions.DELTA.forEach(builder::config);
         return builder.getOrCreate();
