@@ -181,6 +181,7 @@ public final class IncrementalAnnotateJob {
         }
 
         final Counts counts = new Counts();
+        private String queryAppId; // read from the checkpoint at the first batch
         private final SparkSession spark;
         private final AnnotationTable table;
         private final AnnotateJob.Options options;
@@ -281,15 +282,18 @@ public final class IncrementalAnnotateJob {
                 if (added + updated == 0) {
                     return;
                 }
-                describe("gner: ids to replace");
                 List<String> replaced = new ArrayList<>();
-                for (Row r : classified.filter(col("_status").equalTo("updated")).select("id").collectAsList()) {
-                    replaced.add(r.getString(0));
+                if (updated > 0) {
+                    describe("gner: ids to replace");
+                    for (Row r : classified.filter(col("_status").equalTo("updated")).select("id").collectAsList()) {
+                        replaced.add(r.getString(0));
+                    }
                 }
+                Dataset<Row> rows = annotate(classified.filter(col("_status").isin("new", "updated")), added + updated);
                 describe("gner: annotate and commit (" + appId + " " + version + ")");
-                table.writeBatch(annotate(classified.filter(col("_status").isin("new", "updated")), added + updated),
-                        replaced, appId, version);
+                table.writeBatch(rows, replaced, appId, version);
             } finally {
+                describe(null);
                 classified.unpersist(false);
             }
         }
@@ -328,6 +332,13 @@ public final class IncrementalAnnotateJob {
          * replayed batch id is recognised and a new checkpoint (a fresh start) is not mistaken for one.
          */
         private String appId() {
+            if (queryAppId == null) {
+                queryAppId = readAppId();
+            }
+            return queryAppId;
+        }
+
+        private String readAppId() {
             Path metadata = new Path(new Path(table.path(), CHECKPOINT), "metadata");
             try {
                 FileSystem fs = metadata.getFileSystem(spark.sparkContext().hadoopConfiguration());
