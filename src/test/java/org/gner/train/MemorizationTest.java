@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tiny T5 trained from scratch on 8 mit-movie sentences (GNER targets with every word labelled):
+ * A tiny T5 trained from scratch on 8 mit-movie sentences (GNER targets with every word labelled), its
+ * Flan-T5 vocabulary cut to the pieces those sentences use (the same token sequences, a far smaller head):
  * the loss falls below 5% of its start, and the model reproduces its training targets token by token
  * given the gold prefix (teacher forcing), and free-running greedy generation reproduces some of them
  * word for word (the others fall into repetition at this size).
@@ -32,13 +33,17 @@ class MemorizationTest {
 
     @Test
     void lossFallsAndTrainingTargetsAreReproduced() throws Exception {
-        Path start = TinyTrainingSetup.model(tmp.resolve("start"),
-                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 1, 1, 1), true, false, 5);
-        Path out = tmp.resolve("out");
-        int epochs = Integer.getInteger("gner.test.memorizeEpochs", 200);
+        int epochs = Integer.getInteger("gner.test.memorizeEpochs", 400);
         // one batch of all 8 sentences per epoch, so one step per epoch
         TrainingOptions options = new TrainingOptions(epochs, 1e-2, 0.05, 0.0, 1.0, 8192, 512, 256, 3, 0, 1, 25, 0, 0);
         TrainingData data = TinyTrainingSetup.mitMovie(SENTENCES);
+        List<GnerExample> everyEpoch = new ArrayList<>(); // label orders change per epoch, and with them the prompts
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            everyEpoch.addAll(data.examples(Trainer.labelSeed(options.seed(), epoch)));
+        }
+        Path start = TinyTrainingSetup.modelFor(everyEpoch, tmp.resolve("start"),
+                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 64, 16, 128, 4, 1, 1, 1), true, 5);
+        Path out = tmp.resolve("out");
         try (ModelTokenizer tokenizer = ModelTokenizer.load(start);
                 T5Model model = T5Model.loadForTraining(start, Device.cpu())) {
             new Trainer(model, tokenizer, data, List.of(), null, options, out, start.resolve("config.json"), start,
@@ -78,7 +83,7 @@ class MemorizationTest {
             }
             System.err.printf("teacher-forced token accuracy on the training targets: %.4f%n", accuracy);
             assertTrue(accuracy >= 0.9, "teacher-forced token accuracy " + accuracy);
-            // 200 steps give 4 of 8 free-running exact reproductions here; one is the floor asserted.
+            // 400 steps give 3 of 8 free-running exact reproductions here; one is the floor asserted.
             assertTrue(exact >= 1, exact + " of " + SENTENCES + " targets reproduced word for word");
         }
     }
