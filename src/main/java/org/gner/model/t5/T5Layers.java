@@ -1,0 +1,341 @@
+package org.gner.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import java.util.Arrays;
+import java.util.List;
+import org.gner.model.t5.T5Weights.FeedForward;
+
+/**
+ * T5's forward, shared by its two paths ({@link T5DecodeState}, cached decoding; {@link T5TeacherForcing},
+ * every target position at once, for training): layer norm, attention, feed-forward, relative position
+ * bias, the encoder stack and the head, over one {@link T5Weights}. With training weights the
+ * arithmetic is out of place wherever autograd needs an overwritten operand, the norms' weights (and the
+ * tied-head scale) are applied here, and the position bias is gathered from its trainable table.
+ */
+final class T5Layers {
+
+    final T5Weights weights;
+    final T5Config config;
+    final DataType dtype;
+    final boolean trainable;
+    private final T5Weights.Scalars scalars;
+
+    T5Layers(T5Weights weights) {
+        this.weights = weights;
+        this.config = weights.config;
+        this.dtype = weights.dtype;
+        this.trainable = weights.trainable;
+        this.scalars = weights.scalars;
+    }
+
+    /**
+     * T5LayerNorm without its weight (folded into the next projection): {@code x / sqrt(mean(x^2) + eps)},
+     * statistics in fp32, result in the compute dtype. {@code x} is the fp32 residual stream.
+     */
+    private NDArray normalize(NDArray x) {
+        NDArray variance = x.square().mean(new int[] {-1}, true); // [..., 1]
+        NDArray shifted = variance.addi(scalars.eps());
+        // pow's gradient needs its input, so training keeps it
+        NDArray normed = x.mul(trainable ? shifted.pow(scalars.minusHalf()) : shifted.powi(scalars.minusHalf()));
+        return toType(normed, dtype);
+    }
+
+    /**
+     * T5LayerNorm: {@link #normalize}, times the norm's weight when it is not folded into the next
+     * projection ({@code weight} non-null only when training).
+     */
+    NDArray norm(NDArray x, NDArray weight) {
+        NDArray normed = normalize(x);
+        return weight == null ? normed : multiply(normed, weight);
+    }
+
+    /**
+     * {@code a * b}, in place into {@code a} when not training. Autograd needs {@code a} as it was
+     * for {@code b}'s gradient (and a sigmoid needs its own output), so training makes a new array.
+     */
+    private NDArray multiply(NDArray a, NDArray b) {
+        return trainable ? a.mul(b) : a.muli(b);
+    }
+
+    /** The residual update {@code h + x}: in place when not training (the norms saved {@code h} for backward). */
+    NDArray residual(NDArray h, NDArray x) {
+        return trainable ? h.add(x) : h.addi(x);
+    }
+
+    NDArray feedForward(NDArray h, FeedForward ff) {
+        NDArray normed = norm(h, ff.norm());
+        NDArray hidden = normed.matMul(ff.wi()); // [..., d_ff] or [..., 2 * d_ff]
+        if (config.isGatedAct()) {
+            int dFf = config.dFf();
+            NDArray gate = activate(hidden.get(sliceLast(hidden, 0, dFf)));
+            hidden = multiply(gate, hidden.get(sliceLast(hidden, dFf, 2 * dFf)));
+        } else {
+            hidden = activate(hidden);
+        }
+        NDArray woT = trainable ? inScopeOf(h, ff.wo().transpose()) : ff.woT(); // [d_ff, d_model]
+        return toType(hidden, DataType.FLOAT32).matMul(woT); // [..., d_model]
+    }
+
+    /**
+     * {@code view} moved into {@code like}'s manager: an op on a weight returns an array in the
+     * weights' manager, which lives as long as the model (one handle leaked per training step).
+     */
+    static NDArray inScopeOf(NDArray like, NDArray view) {
+        view.attach(like.getManager());
+        return view;
+    }
+
+    private NDArray activate(NDArray x) {
+        switch (config.denseActFn()) {
+            case "relu":
+                return Activation.relu(x);
+            case "gelu":
+                return Activation.gelu(x);
+            default: // gelu_new / gelu_pytorch_tanh
+                return geluTanh(x);
+        }
+    }
+
+    /**
+     * HF's gelu_new, {@code 0.5 x (1 + tanh(u))} with {@code u = sqrt(2/pi) (x + 0.044715 x^3)},
+     * computed as {@code x * sigmoid(2u)} (the same function) in fewer passes.
+     */
+    private NDArray geluTanh(NDArray x) {
+        NDArray twoU = multiply(x.square().muli(scalars.geluCubic()).addi(scalars.geluLinear()), x);
+        return multiply(Activation.sigmoid(twoU), x);
+    }
+
+    /**
+     * softmax(q k^T + biases) v, merged back over heads. {@code q [rows, heads, n, d_kv]},
+     * {@code keysT [rows, heads, d_kv, T]} (a transposed view), {@code values [rows, heads, T, d_kv]};
+     * each bias broadcasts to {@code [rows, heads, n, T]}. T5 does not scale scores by 1/sqrt(d_kv).
+     * Returns {@code [rows, n, inner]}.
+     */
+    NDArray attend(NDArray q, NDArray keysT, NDArray values, NDArray... biases) {
+        NDArray scores = q.matMul(keysT); // [rows, heads, n, T]
+        for (NDArray bias : biases) {
+            scores.addi(bias);
+        }
+        NDArray probs = toType(toType(scores, DataType.FLOAT32).softmax(-1), dtype);
+        NDArray context = probs.matMul(values); // [rows, heads, n, d_kv]
+        Shape s = context.getShape();
+        return context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), config.innerDim());
+    }
+
+    /** Columns {@code [from, to)} of {@code [rows, n, width]} as heads {@code [rows, heads, n, d_kv]} (a view). */
+    NDArray heads(NDArray x, long from, long to) {
+        Shape s = x.getShape();
+        NDArray part = from == 0 && to == s.get(2) ? x : x.get(sliceLast(x, from, to));
+        return part.reshape(s.get(0), s.get(1), config.numHeads(), config.dKv()).transpose(0, 2, 1, 3);
+    }
+
+    /** Token embeddings {@code [rows, n, d_model]} in fp32 (the residual stream), owned by {@code manager}. */
+    NDArray embed(NDManager manager, NDArray ids) {
+        NDArray h = ids.getNDArrayInternal().embedding(ids, weights.shared, SparseFormat.DENSE).singletonOrThrow();
+        h.attach(manager);
+        return toType(h, DataType.FLOAT32);
+    }
+
+    static NDArray toType(NDArray x, DataType type) {
+        return x.getDataType() == type ? x : x.toType(type, false);
+    }
+
+    static NDIndex sliceLast(NDArray x, long from, long to) {
+        return new NDIndex().addAllDim(x.getShape().dimension() - 1).addSliceDim(from, to);
+    }
+
+    // ---------------------------------------------------------------- relative position bias
+
+    /**
+     * HF's {@code _relative_position_bucket} for one distance {@code memory - query}, computed in
+     * float32 as torch does: exact buckets for small distances, logarithmic ones up to
+     * {@code maxDistance}, the last bucket beyond. Bidirectional halves the buckets between the two
+     * directions; causal maps every key after the query to bucket 0.
+     */
+    static int relativePositionBucket(int relativePosition, boolean bidirectional, int numBuckets,
+            int maxDistance) {
+        int bucket = 0;
+        int n = relativePosition;
+        if (bidirectional) {
+            numBuckets /= 2;
+            if (n > 0) {
+                bucket += numBuckets;
+            }
+            n = Math.abs(n);
+        } else {
+            n = -Math.min(n, 0);
+        }
+        int maxExact = numBuckets / 2;
+        if (n < maxExact) {
+            return bucket + n;
+        }
+        float logRatio = (float) Math.log(n / (float) maxExact);
+        float scaled = logRatio / (float) Math.log(maxDistance / (double) maxExact) * (numBuckets - maxExact);
+        return bucket + Math.min(maxExact + (int) scaled, numBuckets - 1);
+    }
+
+    /**
+     * Position bias (plus causal mask) for queries at absolute positions {@code firstQuery ..
+     * firstQuery + queries - 1} over keys {@code 0 .. keys - 1}: {@code [1, heads, queries, keys]}.
+     * Masked keys get the dtype's minimum added, as HF's causal mask does.
+     */
+    NDArray positionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries, int keys) {
+        if (trainable) {
+            return trainablePositionBias(manager, isDecoder, firstQuery, queries, keys);
+        }
+        float[][] table = isDecoder ? weights.decoderBiasTable : weights.encoderBiasTable;
+        int heads = config.numHeads();
+        float min = minValue(dtype);
+        float[] bias = new float[heads * queries * keys];
+        int[] buckets = new int[keys];
+        for (int i = 0; i < queries; i++) {
+            int query = firstQuery + i;
+            for (int j = 0; j < keys; j++) {
+                buckets[j] = relativePositionBucket(j - query, !isDecoder,
+                        config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
+            }
+            for (int h = 0; h < heads; h++) {
+                int row = (h * queries + i) * keys;
+                for (int j = 0; j < keys; j++) {
+                    float value = table[buckets[j]][h];
+                    bias[row + j] = isDecoder && j > query ? value + min : value;
+                }
+            }
+        }
+        return toType(manager.create(bias, new Shape(1, heads, queries, keys)), dtype);
+    }
+
+    /**
+     * Decoder position bias and causal mask when rows stand at different lengths: row r's queries
+     * sit at positions {@code firstQuery[r] ..}, keys are {@code 0 .. keys - 1} of that row's own
+     * cache, and a key after the query (or past the row's own block) is masked:
+     * {@code [rows, heads, queries, keys]}.
+     */
+    NDArray rowPositionBias(NDManager manager, int[] firstQuery, int queries, int keys) {
+        float[][] table = weights.decoderBiasTable;
+        int heads = config.numHeads();
+        int rows = firstQuery.length;
+        float min = minValue(dtype);
+        float[] bias = new float[rows * heads * queries * keys];
+        Arrays.fill(bias, min);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < queries; i++) {
+                int query = firstQuery[r] + i;
+                int visible = Math.min(keys, query + 1);
+                for (int j = 0; j < visible; j++) {
+                    float[] byHead = table[relativePositionBucket(j - query, false,
+                            config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance())];
+                    for (int h = 0; h < heads; h++) {
+                        bias[((r * heads + h) * queries + i) * keys + j] = byHead[h];
+                    }
+                }
+            }
+        }
+        return toType(manager.create(bias, new Shape(rows, heads, queries, keys)), dtype);
+    }
+
+    /** {@link #positionBias} gathered from the bias weights, so the tables receive gradients (fp32). */
+    private NDArray trainablePositionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries,
+            int keys) {
+        long[] buckets = new long[queries * keys];
+        float[] mask = new float[queries * keys];
+        for (int i = 0; i < queries; i++) {
+            int query = firstQuery + i;
+            for (int j = 0; j < keys; j++) {
+                buckets[i * keys + j] = relativePositionBucket(j - query, !isDecoder,
+                        config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
+                mask[i * keys + j] = isDecoder && j > query ? minValue(dtype) : 0;
+            }
+        }
+        NDArray table = isDecoder ? weights.decoderBiasWeights : weights.encoderBiasWeights; // [buckets, heads]
+        NDArray ids = manager.create(buckets, new Shape(queries * keys));
+        NDArray values = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        values.attach(manager); // [queries * keys, heads]
+        NDArray bias = values.transpose().reshape(1, config.numHeads(), queries, keys);
+        return bias.add(manager.create(mask, new Shape(1, 1, queries, keys))); // [1, heads, queries, keys]
+    }
+
+    /** HF's {@code torch.finfo(dtype).min}, the additive mask value. */
+    private static float minValue(DataType type) {
+        return type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+    }
+
+    // ---------------------------------------------------------------- encoder
+
+    /** Right-padded prompts: ids {@code [batch, S]} and the additive key mask {@code [batch, 1, 1, S]}. */
+    record Batch(NDArray ids, NDArray keyMask, int length) {}
+
+    Batch pad(NDManager manager, List<long[]> prompts) {
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts");
+        }
+        int length = 0;
+        for (long[] p : prompts) {
+            if (p.length == 0) {
+                throw new IllegalArgumentException("empty prompt");
+            }
+            length = Math.max(length, p.length);
+        }
+        int batch = prompts.size();
+        long[] ids = new long[batch * length];
+        float[] mask = new float[batch * length];
+        Arrays.fill(ids, config.padTokenId());
+        float min = minValue(dtype);
+        for (int b = 0; b < batch; b++) {
+            long[] p = prompts.get(b);
+            System.arraycopy(p, 0, ids, b * length, p.length);
+            Arrays.fill(mask, b * length + p.length, (b + 1) * length, min);
+        }
+        return new Batch(manager.create(ids, new Shape(batch, length)),
+                toType(manager.create(mask, new Shape(batch, 1, 1, length)), dtype), length);
+    }
+
+    /**
+     * The encoder stack: returns its output normalized, {@code [batch, S, d_model]} in the compute
+     * dtype (the final norm's weight is folded into every cross-attention k|v projection, or applied
+     * here when training).
+     */
+    NDArray encode(NDManager manager, Batch batch) {
+        NDArray h = embed(manager, batch.ids()); // [batch, S, d_model]
+        NDArray bias = positionBias(manager, false, 0, batch.length(), batch.length()); // [1, heads, S, S]
+        int inner = config.innerDim();
+        for (T5Weights.EncoderBlock block : weights.encoder) {
+            NDArray qkv = norm(h, block.self().norm()).matMul(block.self().qkv()); // [batch, S, 3 * inner]
+            NDArray keysT = heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
+            NDArray attention = attend(heads(qkv, 0, inner), keysT, heads(qkv, 2 * inner, 3 * inner), bias,
+                    batch.keyMask());
+            h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+            h = residual(h, feedForward(h, block.ff()));
+        }
+        return norm(h, weights.encoderFinalNorm);
+    }
+
+    // ---------------------------------------------------------------- decoder head
+
+    /** Logits from the last decoder hidden states {@code [rows, n, d_model]} (fp32): fp32 {@code [rows, n, vocab]}. */
+    NDArray logitsOf(NDArray hidden) {
+        if (!trainable) {
+            return toType(normalize(hidden).matMul(weights.lmHead), DataType.FLOAT32);
+        }
+        NDArray head = weights.lmHead != null ? weights.lmHead : inScopeOf(hidden, weights.shared.transpose()); // [d_model, vocab]
+        return toType(headInput(hidden).matMul(head), DataType.FLOAT32);
+    }
+
+    /** The trainable head's input: the final norm, and HF's tied-head scale when tied. */
+    NDArray headInput(NDArray hidden) {
+        NDArray normed = norm(hidden, weights.decoderFinalNorm); // [rows, n, d_model]
+        if (config.tieWordEmbeddings()) {
+            // HF's tied-head scale. Not mul(Number): DJL makes that scalar from a Java buffer and frees it
+            // at once, while autograd keeps it to scale the gradient; here it lives as long as the forward.
+            NDArray scale = hidden.getManager().create((float) Math.pow(config.dModel(), -0.5)); // []
+            normed = normed.mul(scale);
+        }
+        return normed;
+    }
+}

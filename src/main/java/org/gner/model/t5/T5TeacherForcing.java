@@ -1,0 +1,90 @@
+package org.gner.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.List;
+import org.gner.model.t5.T5Layers.Batch;
+import org.gner.model.t5.T5Weights.DecoderBlock;
+
+/**
+ * T5's training path: the uncached teacher-forced forward, every prompt encoded and every decoder
+ * input row fed at once with full causal self-attention (also the tests' reference for the cached
+ * path), and the scores of chosen candidate tokens only, which skip the full-vocabulary head.
+ */
+final class T5TeacherForcing {
+    private final T5Layers layers;
+
+    T5TeacherForcing(T5Layers layers) {
+        this.layers = layers;
+    }
+
+    /**
+     * Logits at every decoder position, fp32 {@code [batch, tgt, vocab]}, or with {@code positions}
+     * ({@code row * tgt + i}) the scores of {@code k} candidate ids each ({@code candidates},
+     * {@code [positions.length * k]}), fp32 {@code [positions, k]}; attached to {@code out}.
+     */
+    NDArray logits(NDManager out, List<long[]> prompts, List<long[]> decoderInputs, long[] positions,
+            long[] candidates) {
+        int tgt = decoderInputs.get(0).length;
+        long[] flat = new long[decoderInputs.size() * tgt];
+        for (int b = 0; b < decoderInputs.size(); b++) {
+            if (decoderInputs.get(b).length != tgt) {
+                throw new IllegalArgumentException("decoder inputs must share one length");
+            }
+            System.arraycopy(decoderInputs.get(b), 0, flat, b * tgt, tgt);
+        }
+        int inner = layers.config.innerDim();
+        // On CPU an array made from Java data (ids, masks) reads the direct buffer it was made from,
+        // and that buffer is freed once its NDArray closes. Autograd keeps the embedding lookups'
+        // ids for backward, so a training forward must not close them before backward runs: it keeps
+        // everything in `out` (closed by the step). Closing them early made backward read freed
+        // memory (the SIGSEGVs in torchBackward).
+        NDManager tmp = layers.trainable ? out : out.newSubManager();
+        try {
+            Batch batch = layers.pad(tmp, prompts);
+            NDArray encoded = layers.encode(tmp, batch);
+            NDArray h = layers.embed(tmp, tmp.create(flat, new Shape(decoderInputs.size(), tgt)));
+            NDArray bias = layers.positionBias(tmp, true, 0, tgt, tgt);
+            for (DecoderBlock block : layers.weights.decoder) {
+                NDArray qkv = layers.norm(h, block.self().norm()).matMul(block.self().qkv());
+                NDArray keysT = layers.heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
+                NDArray attention = layers.attend(layers.heads(qkv, 0, inner), keysT, layers.heads(qkv, 2 * inner, 3 * inner), bias);
+                h = layers.residual(h, T5Layers.toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+                NDArray kv = encoded.matMul(block.cross().kv());
+                NDArray q = layers.heads(layers.norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
+                attention = layers.attend(q, layers.heads(kv, 0, inner).transpose(0, 1, 3, 2), layers.heads(kv, inner, 2 * inner),
+                        batch.keyMask());
+                h = layers.residual(h, T5Layers.toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
+                h = layers.residual(h, layers.feedForward(h, block.ff()));
+            }
+            NDArray logits = positions == null ? layers.logitsOf(h) : candidateScores(tmp, h, positions, candidates);
+            logits.attach(out);
+            return logits;
+        } finally {
+            if (tmp != out) {
+                tmp.close();
+            }
+        }
+    }
+
+    /** Rows {@code ids} of {@code table}, differentiable in the table. */
+    private static NDArray lookup(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** fp32 {@code [positions, k]}: the head's rows of each position's candidates against its hidden state. */
+    private NDArray candidateScores(NDManager scope, NDArray hidden, long[] positions, long[] candidates) {
+        int k = candidates.length / positions.length;
+        long d = hidden.getShape().get(2);
+        NDArray rows = layers.headInput(hidden).reshape(-1, d); // [batch * tgt, d_model]
+        NDArray at = lookup(scope.create(positions), rows); // [positions, d_model]
+        NDArray table = layers.weights.lmHead != null ? T5Layers.inScopeOf(hidden, layers.weights.lmHead.transpose()) : layers.weights.shared; // [vocab, d_model]
+        NDArray candidateRows = lookup(scope.create(candidates), table) // [positions * k, d_model]
+                .reshape(positions.length, k, d); // [positions, k, d_model]
+        NDArray scores = candidateRows.matMul(at.expandDims(2)).squeeze(2); // [positions, k]
+        return T5Layers.toType(scores, DataType.FLOAT32);
+    }
+}
