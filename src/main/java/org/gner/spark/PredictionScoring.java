@@ -30,10 +30,10 @@ final class PredictionScoring implements Serializable {
     }
 
     /**
-     * Scores one partition's lines. Rows carry the line number within the partition (1-based);
-     * {@link PartitionLineNumbers} turns it into the file's line number once the partition sizes are known.
+     * Scores the lines of one split (a partition of the file). Rows carry the split and the line number
+     * within it (1-based); {@link SplitLineNumbers} turns that into the file's line number.
      */
-    Iterator<Row> scorePartition(Iterator<String> lines) {
+    Iterator<Row> scoreSplit(int split, Iterator<String> lines) {
         WordNormalizer normalizer = tokenizerFileName == null
                 ? WordNormalizer.IDENTITY
                 : JvmTokenizers.backTokenizer(Path.of(SparkFiles.get(tokenizerFileName)));
@@ -48,24 +48,24 @@ final class PredictionScoring implements Serializable {
 
             @Override
             public Row next() {
-                return scoreLine(scorer, lines.next(), ++lineInPartition);
+                return scoreLine(scorer, split, lines.next(), ++lineInPartition);
             }
         };
     }
 
-    private Row scoreLine(PredictionScorer scorer, String text, long lineNumber) {
+    private Row scoreLine(PredictionScorer scorer, int split, String text, long lineNumber) {
         GnerRecord record;
         try {
             record = GnerJsonl.parse(text);
         } catch (RuntimeException e) {
-            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, null, e.getMessage());
+            return ScoredSentenceSchema.failed(sourceIndex, source, split, lineNumber, null, e.getMessage());
         }
         try {
             PredictionScorer.ScoredPrediction s = scorer.score(record);
-            return ScoredSentenceSchema.scored(sourceIndex, source, lineNumber, record.instance(), s.dataset(),
+            return ScoredSentenceSchema.scored(sourceIndex, source, split, lineNumber, record.instance(), s.dataset(),
                     s.structured(), s.score());
         } catch (RuntimeException e) {
-            return ScoredSentenceSchema.failed(sourceIndex, source, lineNumber, record.dataset(), e.getMessage());
+            return ScoredSentenceSchema.failed(sourceIndex, source, split, lineNumber, record.dataset(), e.getMessage());
         }
     }
 }

@@ -43,19 +43,19 @@ public final class ScoreJob {
         JavaRDD<Row> rows = null;
         for (int i = 0; i < sources.size(); i++) {
             PredictionScoring scoring = new PredictionScoring(i, sources.get(i), tokenizerFile);
-            JavaRDD<Row> scored = jsc.textFile(sources.get(i)).mapPartitions(scoring::scorePartition);
+            JavaRDD<Row> scored = jsc.textFile(sources.get(i)).mapPartitionsWithIndex(scoring::scoreSplit, true);
             rows = rows == null ? scored : rows.union(scored);
         }
-        // The input is read once: while the partition sizes for the line numbers are counted, the
-        // scored rows are cached, and everything after reads the cache.
-        rows.persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> sentences = spark.createDataFrame(PartitionLineNumbers.number(rows), ScoredSentenceSchema.SCHEMA)
+        // The input is read once: the pass that counts each split's rows for the line numbers fills
+        // this cache, and everything after reads it.
+        Dataset<Row> scoring = spark.createDataFrame(rows, ScoredSentenceSchema.SCORING)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
+            SplitLineNumbers.Numbered numbered = SplitLineNumbers.number(scoring);
+            Dataset<Row> sentences = numbered.sentences();
             Dataset<Row> errors = sentences.filter(col("error").isNotNull())
                     .select("source", "line", "dataset", "error");
-            long errorCount = errors.count(); // fills sentences' cache: the scored rows are no longer needed
-            rows.unpersist(false);
+            long errorCount = numbered.errors();
             if (errorCount > 0 && options.failOnError()) {
                 Row first = errors.orderBy("source", "line").first();
                 throw new IllegalArgumentException(errorCount + " malformed record(s); first: " + first.getString(0)
@@ -68,8 +68,7 @@ public final class ScoreJob {
             MetricsOutput.write(spark, report, out);
             return report;
         } finally {
-            sentences.unpersist();
-            rows.unpersist(false);
+            scoring.unpersist();
         }
     }
 

@@ -44,12 +44,15 @@ final class ScoredSentenceSchema {
             createStructField("label_counts", createArrayType(LABEL_COUNT, false), true),
             createStructField("error", StringType, true)));
 
-    static final int SOURCE_INDEX = SCHEMA.fieldIndex("source_index");
-    static final int LINE = SCHEMA.fieldIndex("line");
+    /**
+     * What executors produce: {@link #SCHEMA} with {@code line} counted within the row's split (a
+     * partition of its file), and that split's index, until {@link SplitLineNumbers} numbers the file.
+     */
+    static final StructType SCORING = SCHEMA.add("split", IntegerType, false);
 
     private ScoredSentenceSchema() {}
 
-    static Row scored(int sourceIndex, String source, long line, NerSentence sentence, String dataset,
+    static Row scored(int sourceIndex, String source, int split, long line, NerSentence sentence, String dataset,
             StructuredPrediction structured, SentenceScore score) {
         Row[] labels = new Row[score.perLabel().size()];
         for (int i = 0; i < labels.length; i++) {
@@ -59,7 +62,7 @@ final class ScoredSentenceSchema {
         return RowFactory.create(sourceIndex, source, line, dataset, sentence.id(),
                 scalaSeq(sentence.words().toArray()), scalaSeq(sentence.labels().toArray()),
                 scalaSeq(structured.labels().toArray()), score.correct(), score.predicted(), score.gold(),
-                structured.matchKind().name().toLowerCase(java.util.Locale.ROOT), scalaSeq(labels), null);
+                structured.matchKind().name().toLowerCase(java.util.Locale.ROOT), scalaSeq(labels), null, split);
     }
 
     /** Spark's Row encoder takes a Scala Seq for array columns, not a java.util.List. */
@@ -67,8 +70,8 @@ final class ScoredSentenceSchema {
         return scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(values)).toList();
     }
 
-    static Row failed(int sourceIndex, String source, long line, String datasetOrNull, String reason) {
+    static Row failed(int sourceIndex, String source, int split, long line, String datasetOrNull, String reason) {
         return RowFactory.create(sourceIndex, source, line, datasetOrNull, null, null, null, null, null, null, null,
-                null, null, reason);
+                null, null, reason, split);
     }
 }

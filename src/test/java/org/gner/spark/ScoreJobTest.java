@@ -181,10 +181,11 @@ class ScoreJobTest {
     }
 
     @Test
-    void partitionOffsetsRestartAtEachFileAndSkipEmptyPartitions() {
-        long[] offsets = PartitionLineNumbers.offsets(List.of(new long[] {2, 1, 5}, new long[] {0, 0, 3},
-                new long[] {1, -1, 0}, new long[] {3, 1, 4}));
-        assertArrayEquals(new long[] {0, 3, 0, 5}, offsets);
+    void splitOffsetsRestartAtEachFileAndFollowSplitOrder() {
+        List<long[]> offsets = SplitLineNumbers.offsets(List.of(new long[] {1, 1, 4}, new long[] {0, 0, 3},
+                new long[] {0, 2, 7}, new long[] {1, 0, 5}, new long[] {0, 1, 2}));
+        assertArrayEquals(new long[][] {{0, 0, 0}, {0, 1, 3}, {0, 2, 5}, {1, 0, 0}, {1, 1, 5}},
+                offsets.toArray(new long[0][]));
     }
 
     @Test
