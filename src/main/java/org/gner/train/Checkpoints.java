@@ -66,12 +66,8 @@ public final class Checkpoints {
      */
     public static void exportBf16(Path from, Path to) throws IOException {
         Files.createDirectories(to);
-        for (String name : Stream.concat(Stream.of("config.json", "generation_config.json"), TOKENIZER_FILES.stream())
-                .toList()) {
-            if (Files.isRegularFile(from.resolve(name))) {
-                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        Files.copy(from.resolve("config.json"), to.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
+        copyGenerationConfigAndTokenizer(from, to);
         WeightStore store = WeightStore.open(from);
         Map<String, TensorData> data = new LinkedHashMap<>();
         try (NDManager scope = NDManager.newBaseManager(ai.djl.Device.cpu())) {
@@ -80,6 +76,19 @@ public final class Checkpoints {
             }
         }
         SafetensorsWriter.write(to.resolve(CheckpointFiles.SINGLE_FILE), data, Map.of("format", "pt"));
+    }
+
+    /**
+     * Copies what a checkpoint folder holds besides its config and weights (generation config and
+     * tokenizer files, those present) from {@code from} to {@code to}: for tools that rewrite the two.
+     */
+    public static void copyGenerationConfigAndTokenizer(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String name : Stream.concat(Stream.of("generation_config.json"), TOKENIZER_FILES.stream()).toList()) {
+            if (Files.isRegularFile(from.resolve(name))) {
+                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** A resumable checkpoint: the model, the optimiser moments and the trainer state. */

@@ -9,13 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.gner.model.weights.SafetensorsWriter;
 import org.gner.model.weights.TensorData;
 import org.gner.model.weights.WeightStore;
+import org.gner.train.Checkpoints;
 
 /**
  * {@code bench/run WidenFeedForward <model> <output> <d_ff> [seed]}: the model with every feed-forward
@@ -42,13 +41,7 @@ public final class WidenFeedForward {
         if (dFf <= old) {
             throw new IllegalArgumentException("d_ff " + dFf + " is not wider than " + old);
         }
-        Files.createDirectories(to);
-        for (String name : List.of("generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                "special_tokens_map.json")) {
-            if (Files.isRegularFile(from.resolve(name))) {
-                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        Checkpoints.copyGenerationConfigAndTokenizer(from, to);
         config.put("d_ff", dFf);
         Files.writeString(to.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         WeightStore store = WeightStore.open(from);

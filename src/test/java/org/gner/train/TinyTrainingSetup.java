@@ -17,9 +17,9 @@ import java.util.TreeSet;
 import org.gner.data.DatasetConfig;
 import org.gner.generate.OutputAutomaton;
 import org.gner.model.ModelTokenizer;
-import org.gner.prompt.GnerExample;
 import org.gner.model.t5.T5Config;
 import org.gner.model.t5.TinyT5Checkpoints;
+import org.gner.prompt.GnerExample;
 import org.gner.testing.SharedData;
 
 /** Tiny Flan-style T5 folders (real Flan-T5 tokenizer, HF-initialised weights) and a small mit-movie slice. */
@@ -106,17 +106,18 @@ final class TinyTrainingSetup {
      */
     private static int shrinkVocabulary(Path dir, Collection<String> texts) throws IOException {
         Path json = dir.resolve("tokenizer.json");
+        List<String> textList = List.copyOf(texts);
         List<long[]> before;
         try (ModelTokenizer full = ModelTokenizer.load(json)) {
-            before = full.encodeBatch(List.copyOf(texts));
+            before = full.encodeBatch(textList);
         }
         TreeSet<Long> used = new TreeSet<>(List.of(0L, 1L, 2L)); // <pad>, </s>, <unk>
         before.forEach(ids -> Arrays.stream(ids).forEach(used::add));
-        long[] newId = new long[32_128];
-        Arrays.fill(newId, -1);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode tokenizer = (ObjectNode) mapper.readTree(json.toFile());
         JsonNode vocab = tokenizer.get("model").get("vocab"); // [[piece, score], ...] by id
+        long[] newId = new long[vocab.size()];
+        Arrays.fill(newId, -1);
         ArrayNode kept = mapper.createArrayNode();
         for (long id : used) {
             newId[(int) id] = kept.size();
@@ -132,12 +133,12 @@ final class TinyTrainingSetup {
         tokenizer.set("added_tokens", specials);
         Files.writeString(json, mapper.writeValueAsString(tokenizer));
         try (ModelTokenizer cut = ModelTokenizer.load(json)) {
-            List<long[]> after = cut.encodeBatch(List.copyOf(texts));
-            int i = 0;
-            for (String text : texts) {
+            List<long[]> after = cut.encodeBatch(textList);
+            for (int i = 0; i < textList.size(); i++) {
                 long[] expected = Arrays.stream(before.get(i)).map(id -> newId[(int) id]).toArray();
-                if (!Arrays.equals(expected, after.get(i++))) {
-                    throw new IllegalStateException("the cut vocabulary tokenizes '" + text + "' differently");
+                if (!Arrays.equals(expected, after.get(i))) {
+                    throw new IllegalStateException("the cut vocabulary tokenizes '" + textList.get(i)
+                            + "' differently");
                 }
             }
         }
