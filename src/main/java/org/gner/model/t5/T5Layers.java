@@ -153,34 +153,6 @@ final class T5Layers {
     // ---------------------------------------------------------------- relative position bias
 
     /**
-     * HF's {@code _relative_position_bucket} for one distance {@code memory - query}, computed in
-     * float32 as torch does: exact buckets for small distances, logarithmic ones up to
-     * {@code maxDistance}, the last bucket beyond. Bidirectional halves the buckets between the two
-     * directions; causal maps every key after the query to bucket 0.
-     */
-    static int relativePositionBucket(int relativePosition, boolean bidirectional, int numBuckets,
-            int maxDistance) {
-        int bucket = 0;
-        int n = relativePosition;
-        if (bidirectional) {
-            numBuckets /= 2;
-            if (n > 0) {
-                bucket += numBuckets;
-            }
-            n = Math.abs(n);
-        } else {
-            n = -Math.min(n, 0);
-        }
-        int maxExact = numBuckets / 2;
-        if (n < maxExact) {
-            return bucket + n;
-        }
-        float logRatio = (float) Math.log(n / (float) maxExact);
-        float scaled = logRatio / (float) Math.log(maxDistance / (double) maxExact) * (numBuckets - maxExact);
-        return bucket + Math.min(maxExact + (int) scaled, numBuckets - 1);
-    }
-
-    /**
      * Position bias (plus causal mask) for queries at absolute positions {@code firstQuery ..
      * firstQuery + queries - 1} over keys {@code 0 .. keys - 1}: {@code [1, heads, queries, keys]}.
      * Masked keys get the dtype's minimum added, as HF's causal mask does.
@@ -197,7 +169,7 @@ final class T5Layers {
         for (int i = 0; i < queries; i++) {
             int query = firstQuery + i;
             for (int j = 0; j < keys; j++) {
-                buckets[j] = relativePositionBucket(j - query, !isDecoder,
+                buckets[j] = RelativePositionBuckets.bucket(j - query, !isDecoder,
                         config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
             }
             for (int h = 0; h < heads; h++) {
@@ -229,7 +201,7 @@ final class T5Layers {
                 int query = firstQuery[r] + i;
                 int visible = Math.min(keys, query + 1);
                 for (int j = 0; j < visible; j++) {
-                    float[] byHead = table[relativePositionBucket(j - query, false,
+                    float[] byHead = table[RelativePositionBuckets.bucket(j - query, false,
                             config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance())];
                     for (int h = 0; h < heads; h++) {
                         bias[((r * heads + h) * queries + i) * keys + j] = byHead[h];
@@ -248,7 +220,7 @@ final class T5Layers {
         for (int i = 0; i < queries; i++) {
             int query = firstQuery + i;
             for (int j = 0; j < keys; j++) {
-                buckets[i * keys + j] = relativePositionBucket(j - query, !isDecoder,
+                buckets[i * keys + j] = RelativePositionBuckets.bucket(j - query, !isDecoder,
                         config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
                 mask[i * keys + j] = isDecoder && j > query ? minValue(dtype) : 0;
             }

@@ -26,11 +26,11 @@ import org.junit.jupiter.api.Test;
 class RelativePositionBucketTest {
 
     private static int bidirectional(int relative) {
-        return T5Layers.relativePositionBucket(relative, true, 32, 128);
+        return RelativePositionBuckets.bucket(relative, true, 32, 128);
     }
 
     private static int causal(int relative) {
-        return T5Layers.relativePositionBucket(relative, false, 32, 128);
+        return RelativePositionBuckets.bucket(relative, false, 32, 128);
     }
 
     @Test
@@ -76,7 +76,7 @@ class RelativePositionBucketTest {
                 long[] torch = base.add(NDArrays.where(n.lt(maxExact), n, large)).toLongArray();
                 long[] java = new long[torch.length];
                 for (int i = 0; i < java.length; i++) {
-                    java[i] = T5Layers.relativePositionBucket(i - 700, bi, 32, 128);
+                    java[i] = RelativePositionBuckets.bucket(i - 700, bi, 32, 128);
                 }
                 assertArrayEquals(torch, java, bi ? "bidirectional" : "causal");
             }
