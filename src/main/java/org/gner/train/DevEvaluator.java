@@ -5,7 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import org.gner.data.GnerRecord;
 import org.gner.data.NerSentence;
+import org.gner.generate.Generated;
 import org.gner.generate.GenerationConfig;
+import org.gner.generate.Guidance;
+import org.gner.generate.OutputAutomaton;
 import org.gner.generate.Generator;
 import org.gner.metrics.MetricsAccumulator;
 import org.gner.metrics.PredictionScorer;
@@ -14,18 +17,33 @@ import org.gner.model.ModelTokenizer;
 import org.gner.prompt.GnerExample;
 import org.gner.structure.WordNormalizer;
 
-/** Greedy generation on dev examples, scored as GNER's evaluator scores them. */
+/**
+ * Greedy generation on dev examples, scored as GNER's evaluator scores them: free, or constrained
+ * to each sentence's words and labels (how a model trained on label choices alone is used).
+ */
 public final class DevEvaluator {
     private static final int BATCH = 16;
 
     private final ModelTokenizer tokenizer;
     private final PredictionScorer scorer;
     private final int maxNewTokens;
+    private final Guidance guidance;
 
     public DevEvaluator(ModelTokenizer tokenizer, WordNormalizer normalizer, int maxNewTokens) {
+        this(tokenizer, normalizer, maxNewTokens, Guidance.Decoding.FREE);
+    }
+
+    public DevEvaluator(ModelTokenizer tokenizer, WordNormalizer normalizer, int maxNewTokens,
+            Guidance.Decoding decoding) {
         this.tokenizer = tokenizer;
         this.scorer = new PredictionScorer(normalizer);
         this.maxNewTokens = maxNewTokens;
+        this.guidance = new Guidance(decoding, Guidance.Draft.INPUT, 0, true);
+    }
+
+    /** How the dev sentences are decoded. */
+    public Guidance.Decoding decoding() {
+        return guidance.decoding();
     }
 
     /** The generated text of each example, in order (batched by prompt length). */
@@ -40,12 +58,22 @@ public final class DevEvaluator {
         for (int from = 0; from < order.size(); from += BATCH) {
             List<Integer> batch = order.subList(from, Math.min(order.size(), from + BATCH));
             List<long[]> prompts = batch.stream().map(i -> examples.get(i).prompt()).toList();
-            List<long[]> generated = generator.generate(model, prompts, GenerationConfig.greedy(maxNewTokens));
+            List<OutputAutomaton> automata = batch.stream().map(i -> automaton(model, examples.get(i))).toList();
+            List<Generated> generated = generator.generate(model, prompts, GenerationConfig.greedy(maxNewTokens),
+                    automata, guidance);
             for (int j = 0; j < batch.size(); j++) {
-                out[batch.get(j)] = tokenizer.decode(generated.get(j));
+                out[batch.get(j)] = tokenizer.decode(generated.get(j).tokens());
             }
         }
         return List.of(out);
+    }
+
+    private OutputAutomaton automaton(GenerativeModel model, TokenizedExample e) {
+        if (e.example().words().isEmpty()) {
+            return null;
+        }
+        return OutputAutomaton.build(e.example().words(), e.example().labelList(), tokenizer::spell,
+                model.spec().eosTokenId());
     }
 
     /** Per-dataset GNER P/R/F1 of the model's greedy outputs. */

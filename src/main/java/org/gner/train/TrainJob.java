@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.gner.data.DatasetConfig;
 import org.gner.data.DatasetConfigs;
+import org.gner.generate.Guidance;
 import org.gner.model.CheckpointFiles;
 import org.gner.model.ModelTokenizer;
 import org.gner.model.hub.ModelLocator;
@@ -68,7 +69,9 @@ public final class TrainJob {
             List<TokenizedExample> devExamples = options.devMaxSentences() > 0
                     ? Trainer.devExamples(dev, tokenizer, options.devMaxSentences(), options)
                     : List.of();
-            DevEvaluator evaluator = new DevEvaluator(tokenizer, normalizer, options.maxTargetLength());
+            // a model trained on label choices alone is meant for constrained decoding: free decoding scores ~0
+            DevEvaluator evaluator = new DevEvaluator(tokenizer, normalizer, options.maxTargetLength(),
+                    options.loss() == LossTarget.LABEL_CHOICES ? Guidance.Decoding.CONSTRAINED : Guidance.Decoding.FREE);
             Trainer trainer = new Trainer(model, tokenizer, train, devExamples, evaluator, options, output,
                     weightsDir.resolve("config.json"), tokenizerDir, progress);
             return trainer.run(resumeFrom);

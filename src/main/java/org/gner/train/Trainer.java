@@ -229,8 +229,9 @@ public final class Trainer {
                 f1.put(d.dataset(), d.f1());
             }
             line.put("dev_average_f1", metrics.averageF1());
-            progress.printf("epoch %d: train loss %.4f, dev average F1 %.4f%n", epoch + 1,
-                    line.get("train_loss").asDouble(), metrics.averageF1());
+            line.put("dev_decoding", evaluator.decoding().name().toLowerCase(java.util.Locale.ROOT));
+            progress.printf("epoch %d: train loss %.4f, dev average F1 (%s decoding) %.4f%n", epoch + 1,
+                    line.get("train_loss").asDouble(), line.get("dev_decoding").asText(), metrics.averageF1());
         }
         return line;
     }

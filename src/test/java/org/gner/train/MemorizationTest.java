@@ -1,5 +1,6 @@
 package org.gner.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.gner.generate.Guidance;
 import org.gner.model.ModelTokenizer;
 import org.gner.model.t5.T5Model;
 import org.gner.model.t5.TinyT5Checkpoints;
@@ -77,6 +79,22 @@ class MemorizationTest {
             }
             System.err.printf("%d of %d reproduced word for word, %d with the right labels%n", exact, SENTENCES,
                     labelsMatch);
+            // constrained decoding (the dev decoding of label-choices training) spells every sentence's
+            // own words with labels of its label set, and can only fix what free decoding got wrong
+            List<String> guided = new DevEvaluator(tokenizer, w -> w, 256, Guidance.Decoding.CONSTRAINED)
+                    .predict(model, seen);
+            int guidedMatch = 0;
+            for (int i = 0; i < seen.size(); i++) {
+                GnerExample e = seen.get(i).example();
+                List<String> labels = structurer.structure(e.words(), e.labelList(), guided.get(i)).labels();
+                assertEquals(e.words(), wordsOf(guided.get(i)), guided.get(i));
+                for (String label : labels) {
+                    assertTrue(label.equals("O") || e.labelList().contains(label.substring(2)), label);
+                }
+                guidedMatch += labels.equals(e.labels()) ? 1 : 0;
+            }
+            System.err.printf("constrained: %d of %d with the right labels%n", guidedMatch, SENTENCES);
+            assertTrue(guidedMatch >= labelsMatch, guidedMatch + " constrained vs " + labelsMatch + " free");
             double accuracy;
             try (NDManager scope = NDManager.newBaseManager()) {
                 accuracy = TeacherForcing.tokenAccuracy(model, scope, seen);
@@ -86,5 +104,14 @@ class MemorizationTest {
             // 400 steps give 3 of 8 free-running exact reproductions here; one is the floor asserted.
             assertTrue(exact >= 1, exact + " of " + SENTENCES + " targets reproduced word for word");
         }
+    }
+
+    /** The words of a {@code word(label) ...} output. */
+    private static List<String> wordsOf(String output) {
+        List<String> words = new ArrayList<>();
+        for (String item : output.split(" ")) {
+            words.add(item.substring(0, item.lastIndexOf('(')));
+        }
+        return words;
     }
 }
