@@ -1,0 +1,70 @@
+package org.gner.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.List;
+import org.gner.model.RuntimeOptions;
+import org.gner.model.t5.T5Config;
+import org.gner.model.t5.T5Model;
+import org.gner.model.t5.TinyT5Checkpoints;
+import org.gner.model.t5.TinyT5Checkpoints.Format;
+import org.gner.model.t5.TinyT5Checkpoints.Spec;
+import org.gner.model.weights.WeightStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** New heads start silent (same logits) with their position-bias columns set to one offset each. */
+class AddPositionalHeadsTest {
+    private static final List<long[]> PROMPTS = List.of(new long[] {5, 9, 17, 3, 1}, new long[] {8, 2, 1});
+    private static final List<long[]> DECODER_INPUTS = List.of(new long[] {0, 4, 11, 6, 2, 9}, new long[] {0, 7, 7, 2, 3, 3});
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void addedHeadsKeepTheFunctionAndPointAtTheirOffsets() throws Exception {
+        for (Spec spec : List.of(Spec.flan(3), Spec.v1(4))) {
+            Path before = TinyT5Checkpoints.write(tmp.resolve("before-" + spec.style()), spec, Format.F32);
+            Path after = tmp.resolve("after-" + spec.style());
+            int heads = AddPositionalHeads.add(before, after, List.of(-1, 2), List.of(-1, -3), 7);
+            assertEquals(spec.heads() + 2, heads);
+            assertEquals(heads, T5Config.read(after.resolve("config.json")).numHeads());
+            try (T5Model a = T5Model.load(before, RuntimeOptions.CPU_FP32);
+                    T5Model b = T5Model.load(after, RuntimeOptions.CPU_FP32);
+                    NDManager m = NDManager.newBaseManager()) {
+                float[] expected = a.logits(m, PROMPTS, DECODER_INPUTS).toFloatArray();
+                float[] actual = b.logits(m, PROMPTS, DECODER_INPUTS).toFloatArray();
+                double worst = 0;
+                for (int i = 0; i < expected.length; i++) {
+                    worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+                }
+                assertTrue(worst < 1e-4, spec.style() + ": max abs logit difference " + worst);
+                float[] decoderBias = WeightStore.open(after).load(
+                        "decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", m, DataType.FLOAT32)
+                        .toFloatArray(); // [32 buckets, heads]
+                for (int bucket = 0; bucket < 32; bucket++) {
+                    assertEquals(bucket == 1 ? 8f : -8f, decoderBias[bucket * heads + spec.heads()]);
+                    assertEquals(bucket == 3 ? 8f : -8f, decoderBias[bucket * heads + spec.heads() + 1]);
+                }
+                float[] encoderBias = WeightStore.open(after).load(
+                        "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", m, DataType.FLOAT32)
+                        .toFloatArray();
+                assertEquals(8f, encoderBias[1 * heads + spec.heads()]); // one back: bucket 1
+                assertEquals(8f, encoderBias[(16 + 2) * heads + spec.heads() + 1]); // two ahead: bucket 16 + 2
+            }
+        }
+    }
+
+    @Test
+    void refusesUnevenOrLookAheadDecoderHeads() {
+        assertThrows(IllegalArgumentException.class,
+                () -> AddPositionalHeads.add(tmp, tmp.resolve("x"), List.of(-1), List.of(-1, -2), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> AddPositionalHeads.add(tmp, tmp.resolve("x"), List.of(-1), List.of(1), 1));
+    }
+}
