@@ -42,7 +42,12 @@ public final class Checkpoints {
         Files.createDirectories(dir);
         Files.copy(configJson, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
         T5Config c = model.config();
-        ObjectNode generation = JSON.createObjectNode();
+        // Keep what the source model's generation config says beyond the ids (its "gner_decoding" above
+        // all): a model fine-tuned from the shipped one must still decode the way it was trained to.
+        Path sourceGeneration = configJson.resolveSibling("generation_config.json");
+        ObjectNode generation = Files.isRegularFile(sourceGeneration)
+                && JSON.readTree(sourceGeneration.toFile()) instanceof ObjectNode source
+                ? source : JSON.createObjectNode();
         generation.put("decoder_start_token_id", c.decoderStartTokenId());
         generation.put("eos_token_id", c.eosTokenId());
         generation.put("pad_token_id", c.padTokenId());

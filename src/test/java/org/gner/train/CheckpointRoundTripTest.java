@@ -95,4 +95,22 @@ class CheckpointRoundTripTest {
             assertArrayEquals(expected, actual, 0.05f);
         }
     }
+
+    @Test
+    void checkpointKeepsTheSourceModelsDecoding() throws Exception {
+        Path start = TinyTrainingSetup.model(tmp.resolve("start-decoding"),
+                new TinyT5Checkpoints.Spec(TinyT5Checkpoints.Style.FLAN, 32, 8, 48, 4, 2, 1, 7), true, false, 3);
+        Files.writeString(start.resolve("generation_config.json"),
+                "{\"decoder_start_token_id\": 0, \"eos_token_id\": 1, \"pad_token_id\": 0,"
+                        + " \"gner_decoding\": \"constrained\", \"gner_o_bias\": 0.5}");
+        Path out = tmp.resolve("out-decoding");
+        try (T5Model model = T5Model.loadForTraining(start, Device.cpu())) {
+            Checkpoints.writeModel(out, model, start.resolve("config.json"), start);
+        }
+        com.fasterxml.jackson.databind.JsonNode written =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("generation_config.json").toFile());
+        assertEquals("constrained", written.path("gner_decoding").asText());
+        assertEquals(0.5, written.path("gner_o_bias").asDouble());
+        assertEquals(1, written.path("eos_token_id").asInt());
+    }
 }
