@@ -53,12 +53,7 @@ public final class Checkpoints {
         generation.put("pad_token_id", c.padTokenId());
         Files.writeString(dir.resolve("generation_config.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(generation));
-        for (String name : TOKENIZER_FILES) {
-            Path source = tokenizerDir.resolve(name);
-            if (Files.isRegularFile(source) && !source.equals(dir.resolve(name))) {
-                Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        copyPresent(TOKENIZER_FILES, tokenizerDir, dir);
         try (NDManager scope = model.newScope()) {
             writeTensors(dir.resolve(CheckpointFiles.SINGLE_FILE), model.checkpointTensors(scope));
         }
@@ -89,9 +84,15 @@ public final class Checkpoints {
      */
     public static void copyGenerationConfigAndTokenizer(Path from, Path to) throws IOException {
         Files.createDirectories(to);
-        for (String name : Stream.concat(Stream.of("generation_config.json"), TOKENIZER_FILES.stream()).toList()) {
-            if (Files.isRegularFile(from.resolve(name))) {
-                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        copyPresent(Stream.concat(Stream.of("generation_config.json"), TOKENIZER_FILES.stream()).toList(), from, to);
+    }
+
+    /** Copies each named file {@code from} holds to {@code to}; a folder copied onto itself is left alone. */
+    private static void copyPresent(List<String> names, Path from, Path to) throws IOException {
+        for (String name : names) {
+            Path source = from.resolve(name);
+            if (Files.isRegularFile(source) && !source.equals(to.resolve(name))) {
+                Files.copy(source, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,8 +109,7 @@ class CheckpointRoundTripTest {
         try (T5Model model = T5Model.loadForTraining(start, Device.cpu())) {
             Checkpoints.writeModel(out, model, start.resolve("config.json"), start);
         }
-        com.fasterxml.jackson.databind.JsonNode written =
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("generation_config.json").toFile());
+        JsonNode written = new ObjectMapper().readTree(out.resolve("generation_config.json").toFile());
         assertEquals("constrained", written.path("gner_decoding").asText());
         assertEquals(0.5, written.path("gner_o_bias").asDouble());
         assertEquals(1, written.path("eos_token_id").asInt());
