@@ -190,7 +190,7 @@ final class T5Layers {
      * {@code [rows, heads, queries, keys]}.
      */
     NDArray rowPositionBias(NDManager manager, int[] firstQuery, int queries, int keys) {
-        float[][] table = weights.decoderBiasTable;
+        float[][] table = trainable ? currentTable(weights.decoderBiasWeights) : weights.decoderBiasTable;
         int heads = config.numHeads();
         int rows = firstQuery.length;
         float min = minValue(dtype);
@@ -210,6 +210,21 @@ final class T5Layers {
             }
         }
         return toType(manager.create(bias, new Shape(rows, heads, queries, keys)), dtype);
+    }
+
+    /**
+     * The trainable bias table's values now, {@code [buckets][heads]}: the table read at load time is
+     * stale once an optimizer step has moved the weights (decoding during training, e.g. dev F1).
+     */
+    private static float[][] currentTable(NDArray weights) { // [buckets, heads]
+        int buckets = (int) weights.getShape().get(0);
+        int heads = (int) weights.getShape().get(1);
+        float[] flat = weights.toFloatArray(); // training weights are fp32
+        float[][] table = new float[buckets][heads];
+        for (int b = 0; b < buckets; b++) {
+            System.arraycopy(flat, b * heads, table[b], 0, heads);
+        }
+        return table;
     }
 
     /** {@link #positionBias} gathered from the bias weights, so the tables receive gradients (fp32). */
