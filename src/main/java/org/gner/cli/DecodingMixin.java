@@ -27,8 +27,10 @@ final class DecodingMixin {
     @Option(names = "--decoding", paramLabel = "free|constrained",
             description = "free: GNER's own decoding. constrained: every input word comes back in order and the model"
                     + " only picks each word's label (HF prefix_allowed_tokens_fn semantics; changes GNER's outputs,"
-                    + " no subsequence/LCS matching needed). Default: the model folder's generation_config.json"
-                    + " \"gner_decoding\", else free.")
+                    + " no subsequence/LCS matching needed). Constrained greedy computes the vocabulary head only for"
+                    + " the allowed tokens of each label choice (none at forced tokens); free decoding and beam search"
+                    + " need the whole head. Default: the model folder's generation_config.json \"gner_decoding\","
+                    + " else free.")
     String decodingMode;
 
     @Option(names = "--draft", defaultValue = "input", paramLabel = "input|none",
@@ -39,8 +41,10 @@ final class DecodingMixin {
     String draft;
 
     @Option(names = "--draft-tokens", defaultValue = "0", paramLabel = "<k>",
-            description = "Draft tokens verified per pass; 0 picks k from the batch size: 16 up to 2 rows, 8 up to 8,"
-                    + " else 4 (default: ${DEFAULT-VALUE}).")
+            description = "Most draft tokens verified per pass; 0 picks k from the batch size: 16 up to 2 rows, 8 up"
+                    + " to 8, else 4. Each row's guesses adapt within k: two more after a fully accepted draft, half"
+                    + " after one rejected at its first guess (a row whose guesses keep failing stops guessing and"
+                    + " tries one token every 8 passes) (default: ${DEFAULT-VALUE}).")
     int draftTokens;
 
     @Option(names = "--o-bias", paramLabel = "<b>",

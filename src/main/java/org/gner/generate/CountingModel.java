@@ -6,6 +6,7 @@ import java.util.List;
 import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
 import org.gner.model.ModelSpec;
+import org.gner.model.StepOutput;
 
 /** A model wrapper that counts decoder passes (prefill and every forward), for run reports. */
 final class CountingModel implements GenerativeModel {
@@ -40,15 +41,15 @@ final class CountingModel implements GenerativeModel {
             }
 
             @Override
-            public NDArray prefill(NDManager out) {
+            public StepOutput prefillStep(NDManager out) {
                 passes++;
-                return state.prefill(out);
+                return state.prefillStep(out);
             }
 
             @Override
-            public NDArray forward(NDArray tokens) {
+            public StepOutput forwardStep(NDArray tokens) {
                 passes++;
-                return state.forward(tokens);
+                return state.forwardStep(tokens);
             }
 
             @Override

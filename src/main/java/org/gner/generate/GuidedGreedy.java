@@ -9,6 +9,7 @@ import java.util.List;
 import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
 import org.gner.model.ModelSpec;
+import org.gner.model.StepOutput;
 
 /**
  * Greedy decoding guided by each row's {@link OutputAutomaton}: speculative (drafted tokens
@@ -24,6 +25,8 @@ import org.gner.model.ModelSpec;
  * allowed token), so a run of forced tokens costs one pass. Finished rows leave the batch.
  */
 final class GuidedGreedy {
+    /** Passes a row without speculation waits before it tries one speculative token again. */
+    private static final int PROBE_AFTER = 8;
     private final GenerativeModel model;
     private final GenerationConfig config;
     private final Guidance guidance;
@@ -44,11 +47,42 @@ final class GuidedGreedy {
         int passes;
         int accepted;
         boolean done;
+        /** Speculative tokens (past the forced run) this row may draft next pass; adapts to its acceptance. */
+        int budget;
+        /** Passes since this row last speculated, while its budget is 0. */
+        int idle;
+        int forced; // of the current draft: its forced run (certain), then speculative tokens
+        int speculated;
 
-        Row(int index, OutputAutomaton automaton, int maxNewTokens) {
+        Row(int index, OutputAutomaton automaton, int maxNewTokens, int budget) {
             this.index = index;
             this.cursor = automaton == null ? null : automaton.start();
             this.tokens = new long[maxNewTokens];
+            this.budget = budget;
+        }
+
+        /**
+         * After a pass that kept {@code kept} drafted tokens: a fully accepted speculation earns two more
+         * tokens next time (HF's assisted generation schedule), a partly accepted one keeps the budget, one
+         * rejected at its first guess halves it, so a row whose guesses keep failing stops speculating
+         * after a few passes (a rejected draft position costs a block position in every layer) until a
+         * probe of one token after {@link #PROBE_AFTER} passes.
+         */
+        void learn(int kept, int most) {
+            if (speculated == 0) {
+                if (budget == 0 && ++idle >= PROBE_AFTER) {
+                    budget = 1;
+                    idle = 0;
+                }
+                return;
+            }
+            int acceptedGuesses = Math.max(0, kept - forced);
+            if (acceptedGuesses == speculated) {
+                budget = Math.min(most, budget + 2);
+            } else if (acceptedGuesses == 0) {
+                budget /= 2;
+            }
+            idle = 0;
         }
     }
 
@@ -62,18 +96,18 @@ final class GuidedGreedy {
             if (constrained && a == null) {
                 throw new IllegalArgumentException("constrained decoding needs the words and labels of prompt " + b);
             }
-            rows.add(new Row(b, a, config.maxNewTokens()));
+            rows.add(new Row(b, a, config.maxNewTokens(), guidance.draftTokens(batch)));
         }
         try (NDManager scope = model.newScope(); DecodeState state = model.begin(scope, promptIds)) {
             try (NDManager step = scope.newSubManager()) {
-                NDArray logits = state.prefill(step); // [rows, vocab]
+                StepOutput output = state.prefillStep(step); // [rows, 1] positions
                 long[][] allowed = new long[batch][];
                 float[][] penalties = new float[batch][];
                 for (Row row : rows) {
                     allowed[row.index] = constrained ? row.cursor.allowed() : null;
                     penalties[row.index] = constrained ? penalties(row.cursor, allowed[row.index]) : null;
                 }
-                long[] picks = pick(logits.expandDims(1), allowed, penalties, 1, constrained); // [rows]
+                long[] picks = pick(output, allowed, penalties, null, constrained); // [rows]
                 for (Row row : rows) {
                     row.passes++;
                     take(row, picks[row.index], spec);
@@ -89,6 +123,10 @@ final class GuidedGreedy {
                 int width = 1;
                 for (int r = 0; r < n; r++) {
                     Row row = active.get(r);
+                    if (row.done) { // finished, kept in the batch until enough rows have finished
+                        drafts[r] = new long[0];
+                        continue;
+                    }
                     int room = config.maxNewTokens() - row.length; // tokens this row may still add
                     int m = draftFor(row, draft, Math.min(k, room - 1), constrained);
                     drafts[r] = Arrays.copyOf(draft, m);
@@ -98,8 +136,13 @@ final class GuidedGreedy {
                 Arrays.fill(block, spec.padTokenId());
                 long[][] allowed = new long[n * width][];
                 float[][] penalties = new float[n * width][];
+                boolean[] fed = new boolean[n * width]; // positions that are the row's tokens, not padding
                 for (int r = 0; r < n; r++) {
                     Row row = active.get(r);
+                    if (row.done) {
+                        continue; // fed padding, needs no head
+                    }
+                    Arrays.fill(fed, r * width, r * width + drafts[r].length + 1, true);
                     block[r * width] = row.pending;
                     System.arraycopy(drafts[r], 0, block, r * width + 1, drafts[r].length);
                     if (constrained) {
@@ -115,10 +158,14 @@ final class GuidedGreedy {
                 }
                 int[] drop = new int[n];
                 try (NDManager step = scope.newSubManager()) {
-                    NDArray logits = state.forward(step.create(block, new Shape(n, width))); // [rows, width, vocab]
-                    long[] picks = pick(logits, allowed, penalties, width, constrained); // [rows * width]
+                    StepOutput output = state.forwardStep(step.create(block, new Shape(n, width))); // [rows, width] positions
+                    long[] picks = pick(output, allowed, penalties, fed, constrained); // [rows * width]
                     for (int r = 0; r < n; r++) {
                         Row row = active.get(r);
+                        if (row.done) {
+                            drop[r] = width - 1;
+                            continue;
+                        }
                         row.passes++;
                         int kept = 0;
                         while (true) {
@@ -132,6 +179,7 @@ final class GuidedGreedy {
                             kept++;
                         }
                         drop[r] = width - 1 - kept; // fed: pending + kept drafts stay
+                        row.learn(kept, k);
                     }
                 }
                 state.rollback(drop);
@@ -145,15 +193,26 @@ final class GuidedGreedy {
         return out;
     }
 
-    /** The tokens to verify after the row's pending one. */
+    /**
+     * The tokens to verify after the row's pending one: constrained decoding's forced run (certain), then
+     * with drafts up to the row's budget of speculative tokens along the automaton's expected path.
+     */
     private int draftFor(Row row, long[] draft, int max, boolean constrained) {
+        row.forced = 0;
+        row.speculated = 0;
         if (row.cursor == null || max <= 0) {
             return 0;
         }
-        if (guidance.draft() == Guidance.Draft.NONE) {
-            return constrained ? row.cursor.forcedRun(draft, max) : 0;
+        int forced = constrained ? row.cursor.forcedRun(draft, max) : 0;
+        int limit = Math.min(max, forced + row.budget);
+        if (guidance.draft() == Guidance.Draft.NONE || limit <= forced) {
+            row.forced = forced;
+            return forced;
         }
-        return row.cursor.draft(draft, max, guidance.continueEntities());
+        int m = row.cursor.draft(draft, limit, guidance.continueEntities()); // the forced run, then guesses
+        row.forced = Math.min(forced, m);
+        row.speculated = m - row.forced;
+        return m;
     }
 
     /** Appends a chosen token; the row is done at EOS or at the length limit. */
@@ -166,9 +225,14 @@ final class GuidedGreedy {
         row.done = token == spec.eosTokenId() || row.length >= config.maxNewTokens();
     }
 
-    /** Removes finished rows from the batch (and from the model's state). */
+    /**
+     * Removes finished rows from the batch (and from the model's state) once a quarter of the rows (or all)
+     * have finished: removing rows copies every cached tensor of the batch, while a finished row that
+     * stays costs one padding position per pass and no head.
+     */
     private static void dropFinished(DecodeState state, List<Row> active, NDManager scope) {
-        if (active.stream().noneMatch(r -> r.done)) {
+        long finished = active.stream().filter(r -> r.done).count();
+        if (finished == 0 || (finished * 4 < active.size() && finished < active.size())) {
             return;
         }
         long[] keep = new long[active.size()];
@@ -186,11 +250,6 @@ final class GuidedGreedy {
         }
     }
 
-    /**
-     * Greedy picks of every position of {@code logits} {@code [rows, width, vocab]}: the argmax, or
-     * with {@code constrained} the argmax among that position's allowed tokens (a single allowed
-     * token needs no logits; ties go to the smallest id, as torch's argmax).
-     */
     /** Per allowed token, what is subtracted from its logit: {@link Guidance#outsideBias} for a branch's O. */
     private float[] penalties(OutputAutomaton.Cursor cursor, long[] allowed) {
         double bias = guidance.outsideBias();
@@ -204,52 +263,70 @@ final class GuidedGreedy {
         return out;
     }
 
-    private static long[] pick(NDArray logits, long[][] allowed, float[][] penalties, int width,
+    /**
+     * Greedy picks of every position of {@code output} ({@code [rows, width]} positions; without
+     * constraints only the {@code fed} ones, when given): the argmax, or
+     * with {@code constrained} the argmax among that position's allowed tokens less their penalties (a
+     * single allowed token needs no logits; ties go to the first allowed). Constrained picks read only
+     * the allowed tokens' logits ({@link StepOutput#candidates}); where two of them are within the
+     * narrowed head's rounding bound of each other, the pass is picked from the full logits instead, so
+     * the picks are those of the full head in every case.
+     */
+    private static long[] pick(StepOutput output, long[][] allowed, float[][] penalties, boolean[] fed,
             boolean constrained) {
         if (!constrained) {
-            return logits.argMax(-1).toLongArray();
+            return fed == null ? output.logits().argMax(-1).toLongArray() : output.argMax(fed);
         }
-        int positions = allowed.length;
-        int most = 0;
-        for (long[] a : allowed) {
-            if (a != null && a.length > 1) {
-                most = Math.max(most, a.length);
-            }
-        }
-        long[] picks = new long[positions];
-        if (most == 0) {
-            for (int p = 0; p < positions; p++) {
-                picks[p] = allowed[p] == null || allowed[p].length == 0 ? -1 : allowed[p][0];
-            }
-            return picks;
-        }
-        long[] index = new long[positions * most];
-        for (int p = 0; p < positions; p++) {
-            long[] a = allowed[p];
-            for (int i = 0; i < most; i++) {
-                index[p * most + i] = a == null || a.length == 0 ? 0 : a[Math.min(i, a.length - 1)];
-            }
-        }
-        NDManager m = logits.getManager();
-        long rows = logits.getShape().get(0);
-        float[] scores = logits.gather(m.create(index, new Shape(rows, width, most)), -1).toFloatArray();
-        for (int p = 0; p < positions; p++) {
+        StepOutput.Candidates candidates = output.candidates(allowed);
+        long[] picks = new long[allowed.length];
+        for (int p = 0; p < allowed.length; p++) {
             long[] a = allowed[p];
             if (a == null || a.length == 0) {
                 picks[p] = -1;
-                continue;
-            }
-            float[] minus = penalties[p];
-            int best = 0;
-            float bestScore = scores[p * most] - (minus == null ? 0f : minus[0]);
-            for (int i = 1; i < a.length; i++) {
-                float score = scores[p * most + i] - (minus == null ? 0f : minus[i]);
-                if (score > bestScore) {
-                    best = i;
-                    bestScore = score;
+            } else if (a.length == 1) {
+                picks[p] = a[0];
+            } else {
+                float[] scores = candidates.scores()[p];
+                float[] bounds = candidates.bounds()[p];
+                int best = best(scores, penalties[p]);
+                float bestScore = scores[best] - penalty(penalties[p], best);
+                for (int i = 0; i < a.length; i++) {
+                    float gap = bestScore - (scores[i] - penalty(penalties[p], i));
+                    if (i != best && gap <= bounds[best] + bounds[i] + Math.ulp(bestScore)) {
+                        return pickFromLogits(output.logits(), allowed, penalties);
+                    }
                 }
+                picks[p] = a[best];
             }
-            picks[p] = a[best];
+        }
+        return picks;
+    }
+
+    /** The index of the highest score less its penalty (the first of equals). */
+    private static int best(float[] scores, float[] penalties) {
+        int best = 0;
+        float bestScore = scores[0] - penalty(penalties, 0);
+        for (int i = 1; i < scores.length; i++) {
+            float score = scores[i] - penalty(penalties, i);
+            if (score > bestScore) {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static float penalty(float[] penalties, int i) {
+        return penalties == null ? 0f : penalties[i];
+    }
+
+    /** Constrained picks from the full logits {@code [rows, width, vocab]}. */
+    private static long[] pickFromLogits(NDArray logits, long[][] allowed, float[][] penalties) {
+        float[][] scores = StepOutput.ofLogits(logits).candidates(allowed).scores();
+        long[] picks = new long[allowed.length];
+        for (int p = 0; p < allowed.length; p++) {
+            long[] a = allowed[p];
+            picks[p] = a == null || a.length == 0 ? -1 : a.length == 1 ? a[0] : a[best(scores[p], penalties[p])];
         }
         return picks;
     }

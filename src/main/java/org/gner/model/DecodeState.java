@@ -14,17 +14,28 @@ public interface DecodeState extends AutoCloseable {
 
     /**
      * Runs the step that yields the first generated token: T5 feeds {@code decoder_start_token_id},
-     * LLaMA feeds the whole (left-padded) prompt. Returns fp32 logits {@code [rows, vocab]}
-     * attached to {@code out}.
+     * LLaMA feeds the whole (left-padded) prompt. Its output has one position per row ({@code width} 1)
+     * and lives in {@code out}.
      */
-    NDArray prefill(NDManager out);
+    StepOutput prefillStep(NDManager out);
 
     /**
-     * Feeds {@code tokens} {@code [rows, n]} (int64) after everything seen so far, as one causal
-     * block over the cache, and returns fp32 logits {@code [rows, n, vocab]} attached to the
-     * manager of {@code tokens}. n > 1 is how drafted tokens are verified in one pass.
+     * Feeds {@code tokens} {@code [rows, n]} (int64) after everything seen so far, as one causal block
+     * over the cache; its output has {@code n} positions per row and lives in the manager of
+     * {@code tokens}. n > 1 is how drafted tokens are verified in one pass. The head is applied only as
+     * far as the caller asks ({@link StepOutput#logits} or {@link StepOutput#candidates}).
      */
-    NDArray forward(NDArray tokens);
+    StepOutput forwardStep(NDArray tokens);
+
+    /** {@link #prefillStep}'s fp32 logits {@code [rows, vocab]}, attached to {@code out}. */
+    default NDArray prefill(NDManager out) {
+        return prefillStep(out).logits().squeeze(1);
+    }
+
+    /** {@link #forwardStep}'s fp32 logits {@code [rows, n, vocab]}, attached to the manager of {@code tokens}. */
+    default NDArray forward(NDArray tokens) {
+        return forwardStep(tokens).logits();
+    }
 
     /**
      * Keeps rows {@code rows} (int64 {@code [newRows]}, indices into the current rows, repeats

@@ -17,6 +17,7 @@ import org.gner.generate.OutputAutomaton;
 import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
 import org.gner.model.ModelSpec;
+import org.gner.model.StepOutput;
 import org.gner.model.ModelTokenizer;
 import org.gner.structure.BackTokenizer;
 import org.gner.structure.MatchKind;
@@ -155,19 +156,19 @@ public final class DraftReplayBench {
                 }
 
                 @Override
-                public NDArray prefill(NDManager out) {
-                    return out.create(oneHot(new int[] {0}), new Shape(1, vocab));
+                public StepOutput prefillStep(NDManager out) {
+                    return StepOutput.ofLogits(out.create(oneHot(new int[] {0}), new Shape(1, 1, vocab)));
                 }
 
                 @Override
-                public NDArray forward(NDArray tokens) {
+                public StepOutput forwardStep(NDArray tokens) {
                     int n = (int) tokens.getShape().get(1);
                     int[] next = new int[n];
                     for (int j = 0; j < n; j++) {
                         next[j] = length + j + 1; // fed tokens are only checked by the caller's output
                     }
                     length += n;
-                    return tokens.getManager().create(oneHot(next), new Shape(1, n, vocab));
+                    return StepOutput.ofLogits(tokens.getManager().create(oneHot(next), new Shape(1, n, vocab)));
                 }
 
                 private float[] oneHot(int[] positions) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.gner.model.CheckpointFiles;
 import org.gner.model.DecodeState;
+import org.gner.model.StepOutput;
 import org.gner.model.RuntimeOptions;
 import org.gner.model.t5.T5Model;
 import org.gner.model.t5.TinyT5Checkpoints.Format;
@@ -31,6 +32,19 @@ import org.gner.model.t5.TinyT5Checkpoints;
  */
 public final class DraftStepBench {
     private static final boolean RAGGED = !"false".equals(System.getProperty("gner.ragged"));
+    /**
+     * gner.head=narrow: as constrained decoding reads a pass (the head for the allowed ids only: a label
+     * choice of 8 ids at one position in 4, the rest forced); default full: every position's full logits.
+     */
+    private static final boolean NARROW = "narrow".equals(System.getProperty("gner.head"));
+
+    private static long[][] labelChoices(int positions, java.util.SplittableRandom random) {
+        long[][] allowed = new long[positions][];
+        for (int p = 0; p < positions; p++) {
+            allowed[p] = p % 4 == 0 ? random.longs(8, 3, 32000).toArray() : new long[] {5};
+        }
+        return allowed;
+    }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getProperty("gner.bench.dir", "target/bench/gner-t5-base-random"));
@@ -95,7 +109,12 @@ public final class DraftStepBench {
                 }
                 long start = System.nanoTime();
                 try (NDManager step = scope.newSubManager()) {
-                    state.forward(step.create(block, new Shape(rows, n))).argMax(-1).toLongArray();
+                    StepOutput output = state.forwardStep(step.create(block, new Shape(rows, n)));
+                    if (NARROW) {
+                        output.candidates(labelChoices(rows * n, random));
+                    } else {
+                        output.logits().argMax(-1).toLongArray();
+                    }
                 }
                 state.rollback(drop);
                 if (i >= 0) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
 import org.gner.model.ModelSpec;
+import org.gner.model.StepOutput;
 
 /**
  * A fake encoder-decoder whose next-token probabilities are chosen by a test: a Java function of
@@ -28,6 +29,8 @@ final class ScriptedModel implements GenerativeModel {
     private final int vocab;
     private final Script script;
     int forwardCalls;
+    /** Positions fed by forward passes, padding included (rows x block width, summed). */
+    long fedPositions;
     final List<List<Long>> fedAfterFinish = new ArrayList<>();
 
     ScriptedModel(int vocab, Script script) {
@@ -79,15 +82,16 @@ final class ScriptedModel implements GenerativeModel {
         }
 
         @Override
-        public NDArray prefill(NDManager out) {
-            return out.create(logits(), new Shape(rows(), vocab));
+        public StepOutput prefillStep(NDManager out) {
+            return StepOutput.ofLogits(out.create(logits(), new Shape(rows(), 1, vocab)));
         }
 
         @Override
-        public NDArray forward(NDArray tokens) {
+        public StepOutput forwardStep(NDArray tokens) {
             forwardCalls++;
             long[] ids = tokens.toLongArray();
             int n = (int) tokens.getShape().get(1);
+            fedPositions += (long) rows() * n;
             float[] all = new float[rows() * n * vocab];
             for (int i = 0; i < n; i++) {
                 for (int r = 0; r < rows(); r++) {
@@ -102,7 +106,7 @@ final class ScriptedModel implements GenerativeModel {
                     System.arraycopy(step, r * vocab, all, (r * n + i) * vocab, vocab);
                 }
             }
-            return tokens.getManager().create(all, new Shape(rows(), n, vocab));
+            return StepOutput.ofLogits(tokens.getManager().create(all, new Shape(rows(), n, vocab)));
         }
 
         private float[] logits() {

@@ -17,6 +17,7 @@ import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
 import org.gner.model.ModelSpec;
 import org.gner.model.RowLengths;
+import org.gner.model.StepOutput;
 import org.gner.model.RuntimeOptions;
 import org.gner.model.weights.WeightStore;
 
@@ -45,6 +46,7 @@ public final class LlamaModel implements GenerativeModel {
     private final List<DecoderLayer> layers;
     private final NDArray finalNorm; // [hidden]
     private final NDArray lmHead; // [hidden, vocab]
+    private final NDArray lmHeadRows; // [vocab, hidden], a view of lmHead: the candidate head's table
     private final NDArray ropeCos; // [maxPositions, headDim]
     private final NDArray ropeSin; // [maxPositions, headDim]
 
@@ -66,6 +68,7 @@ public final class LlamaModel implements GenerativeModel {
         this.layers = List.copyOf(layers);
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
+        this.lmHeadRows = lmHead.transpose();
         NDArray[] rope = rotaryTables(weights, config.headDim(), config.ropeTheta(), config.maxPositionEmbeddings());
         this.ropeCos = rope[0].toType(dtype, false);
         this.ropeSin = rope[1].toType(dtype, false);
@@ -512,21 +515,20 @@ public final class LlamaModel implements GenerativeModel {
         }
 
         @Override
-        public NDArray prefill(NDManager out) {
+        public StepOutput prefillStep(NDManager out) {
             if (RowLengths.max(lengths) != 0) {
                 throw new IllegalStateException("prefill() already ran");
             }
             try (NDManager step = out.newSubManager()) {
                 NDArray ids = step.create(prompt.ids(), new Shape(prompt.rows(), prompt.length()));
-                NDArray hidden = run(step, ids); // [rows, length, hidden]
-                NDArray logits = project(hidden.get(":, -1")); // [rows, vocab]
-                logits.attach(out);
-                return logits;
+                NDArray last = run(step, ids).get(":, -1:"); // [rows, 1, hidden]
+                last.attach(out);
+                return StepOutput.ofHidden(last, lmHead, lmHeadRows);
             }
         }
 
         @Override
-        public NDArray forward(NDArray tokens) {
+        public StepOutput forwardStep(NDArray tokens) {
             if (RowLengths.max(lengths) == 0) {
                 throw new IllegalStateException("call prefill() before forward()");
             }
@@ -535,9 +537,9 @@ public final class LlamaModel implements GenerativeModel {
             }
             NDManager out = tokens.getManager();
             try (NDManager step = out.newSubManager()) {
-                NDArray logits = project(run(step, tokens)); // [rows, n, vocab]
-                logits.attach(out);
-                return logits;
+                NDArray hidden = run(step, tokens); // [rows, n, hidden]
+                hidden.attach(out);
+                return StepOutput.ofHidden(hidden, lmHead, lmHeadRows);
             }
         }
 

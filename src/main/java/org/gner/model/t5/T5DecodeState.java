@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.gner.model.DecodeState;
 import org.gner.model.RowLengths;
+import org.gner.model.StepOutput;
 import org.gner.model.t5.T5Layers.Batch;
 import org.gner.model.t5.T5Weights.DecoderBlock;
 
@@ -116,22 +117,17 @@ final class T5DecodeState implements DecodeState {
     }
 
     @Override
-    public NDArray prefill(NDManager out) {
+    public StepOutput prefillStep(NDManager out) {
         if (RowLengths.max(lengths) != 0) {
             throw new IllegalStateException("prefill must be the first step");
         }
         long[] start = new long[rows];
         Arrays.fill(start, config.decoderStartTokenId());
-        try (NDManager tmp = out.newSubManager()) {
-            NDArray logits = forward(tmp.create(start, new Shape(rows, 1)));
-            NDArray first = logits.get(new NDIndex().addAllDim().addIndices(0)); // [rows, vocab]
-            first.attach(out);
-            return first;
-        }
+        return forwardStep(out.create(start, new Shape(rows, 1)));
     }
 
     @Override
-    public NDArray forward(NDArray tokens) {
+    public StepOutput forwardStep(NDArray tokens) {
         Shape shape = tokens.getShape();
         if (shape.dimension() != 2 || shape.get(0) != rows) {
             throw new IllegalArgumentException("tokens must be [" + rows + ", n], got " + shape);
@@ -154,18 +150,18 @@ final class T5DecodeState implements DecodeState {
             NDArray bias = uniform
                     ? layers.positionBias(tmp, true, length, n, end) // [1, heads, n, end]
                     : layers.rowPositionBias(tmp, lengths, n, end); // [rows, heads, n, end]
+            NDIndex slots = uniform ? null : rowSlots(tmp, n); // cache [2, rows, heads, capacity, d_kv] at each row's block
             NDIndex keysSoFar = new NDIndex().addIndices(0).addAllDim(2).addSliceDim(0, end);
             NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
             for (int i = 0; i < decoder.length; i++) {
                 DecoderBlock block = decoder[i];
                 NDArray qkv = layers.norm(h, block.self().norm()).matMul(block.self().qkv()); // [rows, n, 3 * inner]
                 NDArray newKv = qkv.get(T5Layers.sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
-                        .reshape(rows, n, 2, heads, config.dKv())
-                        .transpose(2, 0, 3, 1, 4); // [2, rows, heads, n, d_kv]
+                        .reshape(rows, n, 2, heads, config.dKv()); // [rows, n, 2, heads, d_kv]
                 if (uniform) {
-                    cache[i].set(positions(length, end), newKv);
+                    cache[i].set(positions(length, end), newKv.transpose(2, 0, 3, 1, 4)); // [2, rows, heads, n, d_kv]
                 } else {
-                    writeRows(cache[i], newKv, n);
+                    cache[i].set(slots, newKv); // one scatter for every row at its own length
                 }
                 NDArray keysT = cache[i].get(tmp, keysSoFar).transpose(0, 1, 3, 2); // [rows, heads, d_kv, end]
                 NDArray values = cache[i].get(tmp, valuesSoFar); // [rows, heads, end, d_kv]
@@ -178,28 +174,29 @@ final class T5DecodeState implements DecodeState {
 
                 h = layers.residual(h, layers.feedForward(h, block.ff()));
             }
-            NDArray logits = layers.logitsOf(h);
-            logits.attach(out);
+            StepOutput output = layers.stepOutput(out, h);
             for (int r = 0; r < rows; r++) {
                 lengths[r] += n;
             }
-            return logits;
+            return output;
         }
     }
 
     /**
-     * Writes each row's block {@code [2, rows, heads, n, d_kv]} at that row's own length. Slices
-     * only (no integer index): DJL then copies in place; an integer index took its advanced-indexing
-     * path, measured ~12 ms per row and layer at the GNER-T5-base shape.
+     * The cache entries of each row's next {@code n} positions, {@code [:, row, :, length(row) + j]}: an
+     * advanced index whose selection is {@code [rows, n, 2, heads, d_kv]}, so one in-place write puts
+     * every row's block at its own length (a write per row cost a JNI call per row and layer).
      */
-    private void writeRows(NDArray layerCache, NDArray newKv, int n) {
+    private NDIndex rowSlots(NDManager scope, int n) {
+        long[] row = new long[rows * n];
+        long[] position = new long[rows * n];
         for (int r = 0; r < rows; r++) {
-            NDIndex target = new NDIndex().addAllDim().addSliceDim(r, r + 1).addAllDim()
-                    .addSliceDim(lengths[r], lengths[r] + n);
-            try (NDArray rowKv = newKv.get(new NDIndex().addAllDim().addSliceDim(r, r + 1))) { // [2, 1, heads, n, d_kv]
-                layerCache.set(target, rowKv);
+            for (int j = 0; j < n; j++) {
+                row[r * n + j] = r;
+                position[r * n + j] = lengths[r] + j;
             }
         }
+        return new NDIndex(":, {}, :, {}", scope.create(row, new Shape(rows, n)), scope.create(position, new Shape(rows, n)));
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import java.util.Arrays;
 import java.util.List;
+import org.gner.model.StepOutput;
 import org.gner.model.t5.T5Weights.FeedForward;
 
 /**
@@ -161,6 +162,9 @@ final class T5Layers {
         if (trainable) {
             return trainablePositionBias(manager, isDecoder, firstQuery, queries, keys);
         }
+        if (isDecoder) { // one row standing for all: a masked key gets the minimum, which softmax makes 0 either way
+            return rowPositionBias(manager, new int[] {firstQuery}, queries, keys);
+        }
         float[][] table = isDecoder ? weights.decoderBiasTable : weights.encoderBiasTable;
         int heads = config.numHeads();
         float min = minValue(dtype);
@@ -193,23 +197,41 @@ final class T5Layers {
         float[][] table = trainable ? currentTable(weights.decoderBiasWeights) : weights.decoderBiasTable;
         int heads = config.numHeads();
         int rows = firstQuery.length;
-        float min = minValue(dtype);
+        int last = 0; // the largest query position
+        for (int q : firstQuery) {
+            last = Math.max(last, q + queries - 1);
+        }
+        float[][] strips = reversedDistanceStrips(table, last);
         float[] bias = new float[rows * heads * queries * keys];
-        Arrays.fill(bias, min);
+        Arrays.fill(bias, minValue(dtype));
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < queries; i++) {
                 int query = firstQuery[r] + i;
                 int visible = Math.min(keys, query + 1);
-                for (int j = 0; j < visible; j++) {
-                    float[] byHead = table[RelativePositionBuckets.bucket(j - query, false,
-                            config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance())];
-                    for (int h = 0; h < heads; h++) {
-                        bias[((r * heads + h) * queries + i) * keys + j] = byHead[h];
-                    }
+                for (int h = 0; h < heads; h++) {
+                    System.arraycopy(strips[h], last - query, bias, ((r * heads + h) * queries + i) * keys, visible);
                 }
             }
         }
         return toType(manager.create(bias, new Shape(rows, heads, queries, keys)), dtype);
+    }
+
+    /**
+     * Per head, the decoder bias of every distance from {@code last} down to 0, in that order: key j of
+     * query q (j <= q) reads entry {@code last - q + j}, so a query's visible keys are one contiguous run
+     * (one bucket computation per distance instead of one per query and key).
+     */
+    private float[][] reversedDistanceStrips(float[][] table, int last) {
+        int heads = config.numHeads();
+        float[][] strips = new float[heads][last + 1];
+        for (int t = 0; t <= last; t++) {
+            float[] byHead = table[RelativePositionBuckets.bucket(t - last, false,
+                    config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance())];
+            for (int h = 0; h < heads; h++) {
+                strips[h][t] = byHead[h];
+            }
+        }
+        return strips;
     }
 
     /**
@@ -312,6 +334,21 @@ final class T5Layers {
         }
         NDArray head = weights.lmHead != null ? weights.lmHead : inScopeOf(hidden, weights.shared.transpose()); // [d_model, vocab]
         return toType(headInput(hidden).matMul(head), DataType.FLOAT32);
+    }
+
+    /**
+     * The decoder's output {@code hidden} {@code [rows, n, d_model]} before the head, as a {@link StepOutput}
+     * in {@code out}: the same head input and head as {@link #logitsOf}, so its full logits are those.
+     */
+    StepOutput stepOutput(NDManager out, NDArray hidden) {
+        NDArray input = trainable ? headInput(hidden) : normalize(hidden); // [rows, n, d_model]
+        input.attach(out);
+        if (weights.lmHead != null) {
+            return StepOutput.ofHidden(input, weights.lmHead, weights.lmHeadRows);
+        }
+        NDArray head = weights.shared.transpose(); // [d_model, vocab], trainable and tied: the model's manager is open
+        head.attach(out);
+        return StepOutput.ofHidden(input, head, weights.shared);
     }
 
     /** The trainable head's input: the final norm, and HF's tied-head scale when tied. */

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import java.util.List;
+import org.gner.model.CandidateHead;
 import org.gner.model.t5.T5Layers.Batch;
 import org.gner.model.t5.T5Weights.DecoderBlock;
 
@@ -70,21 +70,14 @@ final class T5TeacherForcing {
         }
     }
 
-    /** Rows {@code ids} of {@code table}, differentiable in the table. */
-    private static NDArray lookup(NDArray ids, NDArray table) {
-        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
-    }
-
     /** fp32 {@code [positions, k]}: the head's rows of each position's candidates against its hidden state. */
     private NDArray candidateScores(NDManager scope, NDArray hidden, long[] positions, long[] candidates) {
         int k = candidates.length / positions.length;
         long d = hidden.getShape().get(2);
         NDArray rows = layers.headInput(hidden).reshape(-1, d); // [batch * tgt, d_model]
-        NDArray at = lookup(scope.create(positions), rows); // [positions, d_model]
+        NDArray at = CandidateHead.lookup(scope.create(positions), rows); // [positions, d_model]
         NDArray table = layers.weights.lmHead != null ? T5Layers.inScopeOf(hidden, layers.weights.lmHead.transpose()) : layers.weights.shared; // [vocab, d_model]
-        NDArray candidateRows = lookup(scope.create(candidates), table) // [positions * k, d_model]
-                .reshape(positions.length, k, d); // [positions, k, d_model]
-        NDArray scores = candidateRows.matMul(at.expandDims(2)).squeeze(2); // [positions, k]
-        return T5Layers.toType(scores, DataType.FLOAT32);
+        NDArray ids = scope.create(candidates, new Shape(positions.length, k)); // [positions, k]
+        return T5Layers.toType(CandidateHead.scores(at, table, ids), DataType.FLOAT32); // [positions, k]
     }
 }

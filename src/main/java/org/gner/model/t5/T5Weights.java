@@ -29,6 +29,7 @@ final class T5Weights {
     final NDArray shared; // [vocab, d_model]
     /** {@code [d_model, vocab]}: decoder final norm (and tied scale) folded in; null when training a tied head. */
     final NDArray lmHead;
+    final NDArray lmHeadRows; // [vocab, d_model], a view of lmHead (null with it): the candidate head's table
     final EncoderBlock[] encoder;
     final DecoderBlock[] decoder;
     final float[][] encoderBiasTable; // [buckets][heads]
@@ -95,6 +96,7 @@ final class T5Weights {
             lmHead = trainable && config.tieWordEmbeddings() ? null
                     : loader.projection(dtype, "decoder.final_layer_norm.weight", tiedScale,
                             config.tieWordEmbeddings() ? "shared.weight" : "lm_head.weight");
+            lmHeadRows = lmHead == null ? null : lmHead.transpose();
             encoder = new EncoderBlock[config.numLayers()];
             for (int i = 0; i < encoder.length; i++) {
                 String layer = "encoder.block." + i + ".layer.";
