@@ -27,6 +27,7 @@ import org.gner.model.StepOutput;
 final class GuidedGreedy {
     /** Passes a row without speculation waits before it tries one speculative token again. */
     private static final int PROBE_AFTER = 8;
+    private static final int MAX_PROBE_AFTER = 256;
     private final GenerativeModel model;
     private final GenerationConfig config;
     private final Guidance guidance;
@@ -51,6 +52,8 @@ final class GuidedGreedy {
         int budget;
         /** Passes since this row last speculated, while its budget is 0. */
         int idle;
+        /** Passes to wait before the next one-token probe: doubles after each failed probe. */
+        int probeAfter = PROBE_AFTER;
         int forced; // of the current draft: its forced run (certain), then speculative tokens
         int speculated;
 
@@ -66,11 +69,12 @@ final class GuidedGreedy {
          * tokens next time (HF's assisted generation schedule), a partly accepted one keeps the budget, one
          * rejected at its first guess halves it, so a row whose guesses keep failing stops speculating
          * after a few passes (a rejected draft position costs a block position in every layer) until a
-         * probe of one token after {@link #PROBE_AFTER} passes.
+         * probe of one token after {@link #PROBE_AFTER} passes, twice as many after each failed probe (at
+         * most {@link #MAX_PROBE_AFTER}).
          */
         void learn(int kept, int most) {
             if (speculated == 0) {
-                if (budget == 0 && ++idle >= PROBE_AFTER) {
+                if (budget == 0 && ++idle >= probeAfter) {
                     budget = 1;
                     idle = 0;
                 }
@@ -79,7 +83,11 @@ final class GuidedGreedy {
             int acceptedGuesses = Math.max(0, kept - forced);
             if (acceptedGuesses == speculated) {
                 budget = Math.min(most, budget + 2);
+                probeAfter = PROBE_AFTER;
             } else if (acceptedGuesses == 0) {
+                if (budget == 1) {
+                    probeAfter = Math.min(MAX_PROBE_AFTER, 2 * probeAfter); // a failed probe: wait longer next time
+                }
                 budget /= 2;
             }
             idle = 0;

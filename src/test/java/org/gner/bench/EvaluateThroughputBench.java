@@ -2,7 +2,6 @@ package org.gner.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ public final class EvaluateThroughputBench {
         for (String name : datasets.split(",")) {
             Path source = null;
             for (String parent : List.of("datasets/gner-zero-shot", "datasets/supervised")) {
-                Path candidate = SharedData.path(parent + File.separator + name);
+                Path candidate = SharedData.root().resolve(parent).resolve(name);
                 if (Files.isDirectory(candidate)) {
                     source = candidate;
                 }

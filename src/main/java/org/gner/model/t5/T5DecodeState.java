@@ -62,7 +62,7 @@ final class T5DecodeState implements DecodeState {
         int inner = config.innerDim();
         try (NDManager tmp = manager.newSubManager()) {
             Batch batch = layers.pad(tmp, prompts);
-            NDArray encoded = layers.encode(tmp, batch); // [rows, S, d_model]
+            NDArray encoded = layers.encodeInChunks(tmp, batch); // [rows, S, d_model]
             for (int i = 0; i < depth; i++) {
                 NDArray kv = encoded.matMul(decoder[i].cross().kv()); // [rows, S, 2 * inner]
                 crossKeys[i] = keep(contiguous(layers.heads(kv, 0, inner)));
