@@ -44,9 +44,15 @@ class GuidedDecodingTest {
 
     @BeforeAll
     static void readRecords() {
-        records = GnerJsonl.readAll(SharedData.path("datasets/gner-jsonl/zero-shot-test-100.jsonl")).stream()
-                .filter(r -> r.instance().words().size() <= 12).limit(4).toList();
-        assertEquals(4, records.size());
+        records = shortRecords();
+    }
+
+    /** Four sentences of at most 12 words from the shared zero-shot test sample. */
+    static List<GnerRecord> shortRecords() {
+        List<GnerRecord> out = GnerJsonl.readAll(SharedData.path("datasets/gner-jsonl/zero-shot-test-100.jsonl"))
+                .stream().filter(r -> r.instance().words().size() <= 12).limit(4).toList();
+        assertEquals(4, out.size());
+        return out;
     }
 
     /** A model under test, with uncached reference logits for margin checks. */

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.gner.data.GnerJsonl;
 import org.gner.data.GnerRecord;
 import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
@@ -23,7 +22,6 @@ import org.gner.model.llama.TinyLlamaCheckpoints;
 import org.gner.model.t5.T5Model;
 import org.gner.model.t5.TinyT5Checkpoints;
 import org.gner.prompt.PromptBuilder;
-import org.gner.testing.SharedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +41,7 @@ class NarrowedHeadTest {
 
     @BeforeAll
     static void readRecords() {
-        records = GnerJsonl.readAll(SharedData.path("datasets/gner-jsonl/zero-shot-test-100.jsonl")).stream()
-                .filter(r -> r.instance().words().size() <= 12).limit(4).toList();
-        assertEquals(4, records.size());
+        records = GuidedDecodingTest.shortRecords();
     }
 
     private record Subject(GenerativeModel model, ModelTokenizer tokenizer, boolean llama) implements AutoCloseable {
