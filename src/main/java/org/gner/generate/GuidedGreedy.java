@@ -285,7 +285,17 @@ final class GuidedGreedy {
         if (!constrained) {
             return fed == null ? output.logits().argMax(-1).toLongArray() : output.argMax(fed);
         }
-        StepOutput.Candidates candidates = output.candidates(allowed);
+        long[] picks = choose(output.candidates(allowed), allowed, penalties, true);
+        return picks != null ? picks
+                : choose(StepOutput.ofLogits(output.logits()).candidates(allowed), allowed, penalties, false);
+    }
+
+    /**
+     * The constrained picks from each position's allowed tokens' scores; with {@code exactOnly}, null when two
+     * of a position's scores are within their rounding bounds of each other (the full logits must decide).
+     */
+    private static long[] choose(StepOutput.Candidates candidates, long[][] allowed, float[][] penalties,
+            boolean exactOnly) {
         long[] picks = new long[allowed.length];
         for (int p = 0; p < allowed.length; p++) {
             long[] a = allowed[p];
@@ -295,19 +305,26 @@ final class GuidedGreedy {
                 picks[p] = a[0];
             } else {
                 float[] scores = candidates.scores()[p];
-                float[] bounds = candidates.bounds()[p];
                 int best = best(scores, penalties[p]);
-                float bestScore = scores[best] - penalty(penalties[p], best);
-                for (int i = 0; i < a.length; i++) {
-                    float gap = bestScore - (scores[i] - penalty(penalties[p], i));
-                    if (i != best && gap <= bounds[best] + bounds[i] + Math.ulp(bestScore)) {
-                        return pickFromLogits(output.logits(), allowed, penalties);
-                    }
+                if (exactOnly && nearTie(scores, candidates.bounds()[p], penalties[p], best)) {
+                    return null;
                 }
                 picks[p] = a[best];
             }
         }
         return picks;
+    }
+
+    /** Whether another score less its penalty is within the two scores' rounding bounds of the best one. */
+    private static boolean nearTie(float[] scores, float[] bounds, float[] penalties, int best) {
+        float bestScore = scores[best] - penalty(penalties, best);
+        for (int i = 0; i < scores.length; i++) {
+            float gap = bestScore - (scores[i] - penalty(penalties, i));
+            if (i != best && gap <= bounds[best] + bounds[i] + Math.ulp(bestScore)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The index of the highest score less its penalty (the first of equals). */
@@ -328,14 +345,4 @@ final class GuidedGreedy {
         return penalties == null ? 0f : penalties[i];
     }
 
-    /** Constrained picks from the full logits {@code [rows, width, vocab]}. */
-    private static long[] pickFromLogits(NDArray logits, long[][] allowed, float[][] penalties) {
-        float[][] scores = StepOutput.ofLogits(logits).candidates(allowed).scores();
-        long[] picks = new long[allowed.length];
-        for (int p = 0; p < allowed.length; p++) {
-            long[] a = allowed[p];
-            picks[p] = a == null || a.length == 0 ? -1 : a.length == 1 ? a[0] : a[best(scores[p], penalties[p])];
-        }
-        return picks;
-    }
 }

@@ -48,14 +48,6 @@ public final class StepOutput {
         return new StepOutput(null, null, null, logits, (int) s.get(0), (int) s.get(1));
     }
 
-    public int rows() {
-        return rows;
-    }
-
-    public int width() {
-        return width;
-    }
-
     /** Whether the full head has been applied (by {@link #logits()}, or because the output was built from logits). */
     public boolean fullHeadComputed() {
         return logits != null;

@@ -158,7 +158,7 @@ final class T5Layers {
     /**
      * Position bias (plus causal mask) for queries at absolute positions {@code firstQuery ..
      * firstQuery + queries - 1} over keys {@code 0 .. keys - 1}: {@code [1, heads, queries, keys]}.
-     * Masked keys get the dtype's minimum added, as HF's causal mask does.
+     * The decoder's masked keys get the dtype's minimum (HF adds it to the bias; softmax gives 0 either way).
      */
     NDArray positionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries, int keys) {
         if (trainable) {
@@ -167,22 +167,20 @@ final class T5Layers {
         if (isDecoder) { // one row standing for all: a masked key gets the minimum, which softmax makes 0 either way
             return rowPositionBias(manager, new int[] {firstQuery}, queries, keys);
         }
-        float[][] table = isDecoder ? weights.decoderBiasTable : weights.encoderBiasTable;
+        float[][] table = weights.encoderBiasTable; // bidirectional: nothing is masked
         int heads = config.numHeads();
-        float min = minValue(dtype);
         float[] bias = new float[heads * queries * keys];
         int[] buckets = new int[keys];
         for (int i = 0; i < queries; i++) {
             int query = firstQuery + i;
             for (int j = 0; j < keys; j++) {
-                buckets[j] = RelativePositionBuckets.bucket(j - query, !isDecoder,
+                buckets[j] = RelativePositionBuckets.bucket(j - query, true,
                         config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
             }
             for (int h = 0; h < heads; h++) {
                 int row = (h * queries + i) * keys;
                 for (int j = 0; j < keys; j++) {
-                    float value = table[buckets[j]][h];
-                    bias[row + j] = isDecoder && j > query ? value + min : value;
+                    bias[row + j] = table[buckets[j]][h];
                 }
             }
         }
