@@ -53,6 +53,12 @@ final class CountingModel implements GenerativeModel {
             }
 
             @Override
+            public StepOutput forwardStep(NDArray tokens, int[] fed) {
+                passes++;
+                return state.forwardStep(tokens, fed);
+            }
+
+            @Override
             public void selectRows(NDArray rows) {
                 state.selectRows(rows);
             }

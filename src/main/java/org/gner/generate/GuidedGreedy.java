@@ -145,12 +145,14 @@ final class GuidedGreedy {
                 long[][] allowed = new long[n * width][];
                 float[][] penalties = new float[n * width][];
                 boolean[] fed = new boolean[n * width]; // positions that are the row's tokens, not padding
+                int[] fedPerRow = new int[n];
                 for (int r = 0; r < n; r++) {
                     Row row = active.get(r);
                     if (row.done) {
                         continue; // fed padding, needs no head
                     }
                     Arrays.fill(fed, r * width, r * width + drafts[r].length + 1, true);
+                    fedPerRow[r] = drafts[r].length + 1;
                     block[r * width] = row.pending;
                     System.arraycopy(drafts[r], 0, block, r * width + 1, drafts[r].length);
                     if (constrained) {
@@ -166,7 +168,7 @@ final class GuidedGreedy {
                 }
                 int[] drop = new int[n];
                 try (NDManager step = scope.newSubManager()) {
-                    StepOutput output = state.forwardStep(step.create(block, new Shape(n, width))); // [rows, width] positions
+                    StepOutput output = state.forwardStep(step.create(block, new Shape(n, width)), fedPerRow); // [rows, width] positions
                     long[] picks = pick(output, allowed, penalties, fed, constrained); // [rows * width]
                     for (int r = 0; r < n; r++) {
                         Row row = active.get(r);

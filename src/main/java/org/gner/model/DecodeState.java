@@ -27,6 +27,16 @@ public interface DecodeState extends AutoCloseable {
      */
     StepOutput forwardStep(NDArray tokens);
 
+    /**
+     * {@link #forwardStep(NDArray)} where only the first {@code fed[r]} positions of row r are its tokens
+     * and the rest of its block is padding (shorter drafts, finished rows): outputs at padding positions
+     * are unspecified (the caller reads none and rolls their cache entries back), so an implementation may
+     * skip computing them. {@code fed} null: every position is fed.
+     */
+    default StepOutput forwardStep(NDArray tokens, int[] fed) {
+        return forwardStep(tokens);
+    }
+
     /** {@link #prefillStep}'s fp32 logits {@code [rows, vocab]}, attached to {@code out}. */
     default NDArray prefill(NDManager out) {
         return prefillStep(out).logits().squeeze(1);

@@ -193,6 +193,11 @@ class NarrowedHeadTest {
                     return watch(state.forwardStep(tokens));
                 }
 
+                public StepOutput forwardStep(NDArray tokens, int[] fed) {
+                    count();
+                    return watch(state.forwardStep(tokens, fed));
+                }
+
                 public void selectRows(NDArray rows) {
                     state.selectRows(rows);
                 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import org.gner.model.DecodeState;
+import org.gner.model.PackedPositions;
 import org.gner.model.RowLengths;
 import org.gner.model.StepOutput;
 import org.gner.model.t5.T5Layers.Batch;
@@ -32,8 +33,7 @@ final class T5DecodeState implements DecodeState {
     private final DataType dtype;
     private final DecoderBlock[] decoder;
     private final NDManager manager;
-    private final NDArray[] crossKeys; // per layer [rows, heads, S, d_kv]
-    private final NDArray[] crossKeysT; // per layer, a view: [rows, heads, d_kv, S]
+    private final NDArray[] crossKeysT; // per layer [rows, heads, d_kv, S], contiguous: q k^T reads it without a copy
     private final NDArray[] crossValues; // per layer [rows, heads, S, d_kv]
     private NDArray keyMask; // [rows, 1, 1, S]
     private final NDArray[] cache; // per layer [2 (keys, values), rows, heads, capacity, d_kv]
@@ -55,7 +55,6 @@ final class T5DecodeState implements DecodeState {
         Arrays.setAll(prompt, i -> i);
         this.lengths = new int[rows];
         int depth = decoder.length;
-        crossKeys = new NDArray[depth];
         crossKeysT = new NDArray[depth];
         crossValues = new NDArray[depth];
         cache = new NDArray[depth];
@@ -65,12 +64,11 @@ final class T5DecodeState implements DecodeState {
             NDArray encoded = layers.encodeInChunks(tmp, batch); // [rows, S, d_model]
             for (int i = 0; i < depth; i++) {
                 NDArray kv = encoded.matMul(decoder[i].cross().kv()); // [rows, S, 2 * inner]
-                crossKeys[i] = keep(contiguous(layers.heads(kv, 0, inner)));
+                crossKeysT[i] = keep(contiguous(layers.heads(kv, 0, inner).transpose(0, 1, 3, 2)));
                 crossValues[i] = keep(contiguous(layers.heads(kv, inner, 2 * inner)));
             }
             keyMask = keep(batch.keyMask());
         }
-        transposeCrossKeys();
         allocateCache(INITIAL_CAPACITY);
     }
 
@@ -82,12 +80,6 @@ final class T5DecodeState implements DecodeState {
     /** A contiguous copy of a strided view. */
     private NDArray contiguous(NDArray view) {
         return view.flatten().reshape(view.getShape());
-    }
-
-    private void transposeCrossKeys() {
-        for (int i = 0; i < crossKeys.length; i++) {
-            crossKeysT[i] = crossKeys[i].transpose(0, 1, 3, 2);
-        }
     }
 
     private void allocateCache(int newCapacity) {
@@ -128,6 +120,16 @@ final class T5DecodeState implements DecodeState {
 
     @Override
     public StepOutput forwardStep(NDArray tokens) {
+        return forwardStep(tokens, null);
+    }
+
+    /**
+     * With padding after some rows' tokens, the projections and the feed-forward run over the fed
+     * positions only ({@link PackedPositions}); attention and the cache keep the row layout, the padding's
+     * queries, keys and values zero (its cache entries are rolled back before any fed query can see them).
+     */
+    @Override
+    public StepOutput forwardStep(NDArray tokens, int[] fed) {
         Shape shape = tokens.getShape();
         if (shape.dimension() != 2 || shape.get(0) != rows) {
             throw new IllegalArgumentException("tokens must be [" + rows + ", n], got " + shape);
@@ -146,7 +148,9 @@ final class T5DecodeState implements DecodeState {
         int heads = config.numHeads();
         NDManager out = tokens.getManager();
         try (NDManager tmp = out.newSubManager()) {
-            NDArray h = layers.embed(tmp, tokens); // [rows, n, d_model]
+            PackedPositions packed = PackedPositions.of(tmp, fed, rows, n);
+            // [rows, n, d_model], or [fed, d_model] when packed: so is every position-wise array below
+            NDArray h = layers.embed(tmp, packed == null ? tokens : packed.pack(tokens));
             NDArray bias = uniform
                     ? layers.positionBias(tmp, true, length, n, end) // [1, heads, n, end]
                     : layers.rowPositionBias(tmp, lengths, n, end); // [rows, heads, n, end]
@@ -155,7 +159,7 @@ final class T5DecodeState implements DecodeState {
             NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
             for (int i = 0; i < decoder.length; i++) {
                 DecoderBlock block = decoder[i];
-                NDArray qkv = layers.norm(h, block.self().norm()).matMul(block.self().qkv()); // [rows, n, 3 * inner]
+                NDArray qkv = inRows(packed, layers.norm(h, block.self().norm()).matMul(block.self().qkv())); // [rows, n, 3 * inner]
                 NDArray newKv = qkv.get(T5Layers.sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
                         .reshape(rows, n, 2, heads, config.dKv()); // [rows, n, 2, heads, d_kv]
                 if (uniform) {
@@ -165,21 +169,31 @@ final class T5DecodeState implements DecodeState {
                 }
                 NDArray keysT = cache[i].get(tmp, keysSoFar).transpose(0, 1, 3, 2); // [rows, heads, d_kv, end]
                 NDArray values = cache[i].get(tmp, valuesSoFar); // [rows, heads, end, d_kv]
-                NDArray attention = layers.attend(layers.heads(qkv, 0, inner), keysT, values, bias);
+                NDArray attention = fedOnly(packed, layers.attend(layers.heads(qkv, 0, inner), keysT, values, bias));
                 h = layers.residual(h, T5Layers.toType(attention.matMul(block.self().out()), DataType.FLOAT32));
 
-                NDArray q = layers.heads(layers.norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
-                attention = layers.attend(q, crossKeysT[i], crossValues[i], keyMask);
+                NDArray q = inRows(packed, layers.norm(h, block.cross().norm()).matMul(block.cross().q())); // [rows, n, inner]
+                attention = fedOnly(packed, layers.attend(layers.heads(q, 0, inner), crossKeysT[i], crossValues[i], keyMask));
                 h = layers.residual(h, T5Layers.toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
 
                 h = layers.residual(h, layers.feedForward(h, block.ff()));
             }
-            StepOutput output = layers.stepOutput(out, h);
+            StepOutput output = layers.stepOutput(out, inRows(packed, h)); // [rows, n, d_model]
             for (int r = 0; r < rows; r++) {
                 lengths[r] += n;
             }
             return output;
         }
+    }
+
+    /** A position-wise result in the row layout {@code [rows, n, width]} (zeros at padding when packed). */
+    private static NDArray inRows(PackedPositions packed, NDArray x) {
+        return packed == null ? x : packed.spread(x);
+    }
+
+    /** A row-layout result {@code [rows, n, width]} at the fed positions only when packed. */
+    private static NDArray fedOnly(PackedPositions packed, NDArray x) {
+        return packed == null ? x : packed.pack(x);
     }
 
     /**
@@ -237,14 +251,12 @@ final class T5DecodeState implements DecodeState {
         for (int i = 0; i < decoder.length; i++) {
             cache[i] = reselect(cache[i], pickCacheRows);
             if (!samePrompts) {
-                crossKeysT[i].close();
-                crossKeys[i] = reselect(crossKeys[i], pickRows);
+                crossKeysT[i] = reselect(crossKeysT[i], pickRows);
                 crossValues[i] = reselect(crossValues[i], pickRows);
             }
         }
         if (!samePrompts) {
             keyMask = reselect(keyMask, pickRows);
-            transposeCrossKeys();
         }
     }
 
