@@ -33,7 +33,7 @@ public final class Generator {
     /**
      * Generation guided by each prompt's output automaton ({@code automata} may hold nulls, or be
      * null, for prompts without one; constrained decoding needs every one). Greedy runs
-     * {@link GuidedGreedy} (drafts and/or constraints); beam search takes the constraints as HF's
+     * {@link GuidedGreedy} (plain, drafts and/or constraints); beam search takes the constraints as HF's
      * {@code prefix_allowed_tokens_fn} and never drafts.
      */
     public List<Generated> generate(GenerativeModel model, List<long[]> promptIds, GenerationConfig config,
@@ -42,7 +42,7 @@ public final class Generator {
             return List.of();
         }
         boolean constrained = guidance.decoding() == Guidance.Decoding.CONSTRAINED;
-        if (config.numBeams() == 1 && guidance.usesAutomaton() && (automata != null || !constrained)) {
+        if (config.numBeams() == 1 && (automata != null || !constrained)) { // every greedy decoding: one loop
             return new GuidedGreedy(model, config, guidance).generate(promptIds, automata);
         }
         if (constrained && (automata == null || automata.stream().anyMatch(java.util.Objects::isNull))) {

@@ -56,11 +56,14 @@ final class GuidedGreedy {
         int probeAfter = PROBE_AFTER;
         int forced; // of the current draft: its forced run (certain), then speculative tokens
         int speculated;
+        final List<LabelDecision> decisions = new ArrayList<>(); // constrained: the label choices taken
+        final float[] logProbs; // free: each taken token's log-probability
 
         Row(int index, OutputAutomaton automaton, int maxNewTokens, int budget) {
             this.index = index;
             this.cursor = automaton == null ? null : automaton.start();
             this.tokens = new long[maxNewTokens];
+            this.logProbs = new float[maxNewTokens];
             this.budget = budget;
         }
 
@@ -115,10 +118,13 @@ final class GuidedGreedy {
                     allowed[row.index] = constrained ? row.cursor.allowed() : null;
                     penalties[row.index] = constrained ? penalties(row.cursor, allowed[row.index]) : null;
                 }
-                long[] picks = pick(output, allowed, penalties, null, constrained); // [rows]
+                boolean[] fed = new boolean[batch];
+                Arrays.fill(fed, true);
+                Picks picks = pick(output, allowed, penalties, fed, constrained); // [rows]
                 for (Row row : rows) {
                     row.passes++;
-                    take(row, picks[row.index], spec);
+                    record(row, row.index, picks, allowed, penalties);
+                    take(row, picks.tokens[row.index], spec);
                 }
             }
             List<Row> active = new ArrayList<>(rows);
@@ -169,7 +175,7 @@ final class GuidedGreedy {
                 int[] drop = new int[n];
                 try (NDManager step = scope.newSubManager()) {
                     StepOutput output = state.forwardStep(step.create(block, new Shape(n, width)), fedPerRow); // [rows, width] positions
-                    long[] picks = pick(output, allowed, penalties, fed, constrained); // [rows * width]
+                    Picks picks = pick(output, allowed, penalties, fed, constrained); // [rows * width]
                     for (int r = 0; r < n; r++) {
                         Row row = active.get(r);
                         if (row.done) {
@@ -179,8 +185,9 @@ final class GuidedGreedy {
                         row.passes++;
                         int kept = 0;
                         while (true) {
-                            long choice = picks[r * width + kept];
+                            long choice = picks.tokens[r * width + kept];
                             boolean matchesDraft = kept < drafts[r].length && drafts[r][kept] == choice;
+                            record(row, r * width + kept, picks, allowed, penalties);
                             take(row, choice, spec);
                             if (row.done || !matchesDraft) {
                                 break;
@@ -198,7 +205,8 @@ final class GuidedGreedy {
         }
         List<Generated> out = new ArrayList<>(batch);
         for (Row row : rows) {
-            out.add(new Generated(Arrays.copyOf(row.tokens, row.length), row.passes, row.accepted));
+            out.add(new Generated(Arrays.copyOf(row.tokens, row.length), row.passes, row.accepted, row.decisions,
+                    constrained ? null : Arrays.copyOf(row.logProbs, row.length)));
         }
         return out;
     }
@@ -274,20 +282,27 @@ final class GuidedGreedy {
     }
 
     /**
-     * Greedy picks of every position of {@code output} ({@code [rows, width]} positions; without
-     * constraints only the {@code fed} ones, when given): the argmax, or
-     * with {@code constrained} the argmax among that position's allowed tokens less their penalties (a
-     * single allowed token needs no logits; ties go to the first allowed). Constrained picks read only
-     * the allowed tokens' logits ({@link StepOutput#candidates}); where two of them are within the
-     * narrowed head's rounding bound of each other, the pass is picked from the full logits instead, so
+     * A pass's picks per flat position ({@code -1} where nothing was needed), with what decided them:
+     * constrained, the allowed tokens' scores at positions with two or more; free, each pick's
+     * log-probability.
+     */
+    private record Picks(long[] tokens, float[][] scores, float[] logProbs) {}
+
+    /**
+     * Greedy picks of the {@code fed} positions of {@code output} ({@code [rows, width]} positions): the
+     * argmax, or with {@code constrained} the argmax among that position's allowed tokens less their
+     * penalties (a single allowed token needs no logits; ties go to the first allowed). Constrained picks
+     * read only the allowed tokens' logits ({@link StepOutput#candidates}); where two of them are within
+     * the narrowed head's rounding bound of each other, the pass is picked from the full logits instead, so
      * the picks are those of the full head in every case.
      */
-    private static long[] pick(StepOutput output, long[][] allowed, float[][] penalties, boolean[] fed,
+    private static Picks pick(StepOutput output, long[][] allowed, float[][] penalties, boolean[] fed,
             boolean constrained) {
         if (!constrained) {
-            return fed == null ? output.logits().argMax(-1).toLongArray() : output.argMax(fed);
+            StepOutput.Greedy greedy = output.greedy(fed);
+            return new Picks(greedy.picks(), null, greedy.logProbs());
         }
-        long[] picks = choose(output.candidates(allowed), allowed, penalties, true);
+        Picks picks = choose(output.candidates(allowed), allowed, penalties, true);
         return picks != null ? picks
                 : choose(StepOutput.ofLogits(output.logits()).candidates(allowed), allowed, penalties, false);
     }
@@ -296,7 +311,7 @@ final class GuidedGreedy {
      * The constrained picks from each position's allowed tokens' scores; with {@code exactOnly}, null when two
      * of a position's scores are within their rounding bounds of each other (the full logits must decide).
      */
-    private static long[] choose(StepOutput.Candidates candidates, long[][] allowed, float[][] penalties,
+    private static Picks choose(StepOutput.Candidates candidates, long[][] allowed, float[][] penalties,
             boolean exactOnly) {
         long[] picks = new long[allowed.length];
         for (int p = 0; p < allowed.length; p++) {
@@ -314,7 +329,25 @@ final class GuidedGreedy {
                 picks[p] = a[best];
             }
         }
-        return picks;
+        return new Picks(picks, candidates.scores(), null);
+    }
+
+    /** Keeps what decided the token about to be taken at flat position {@code p}. */
+    private static void record(Row row, int p, Picks picks, long[][] allowed, float[][] penalties) {
+        if (picks.logProbs != null) {
+            row.logProbs[row.length] = picks.logProbs[p];
+            return;
+        }
+        long[] a = allowed[p];
+        if (row.cursor == null || a == null || a.length < 2) {
+            return; // a forced token: probability 1
+        }
+        float[] scores = picks.scores[p].clone();
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] -= penalty(penalties[p], i);
+        }
+        int chosen = Arrays.binarySearch(a, picks.tokens[p]); // allowed ids ascend
+        row.decisions.add(new LabelDecision(row.length, row.cursor.word(), scores, chosen));
     }
 
     /** Whether another score less its penalty is within the two scores' rounding bounds of the best one. */

@@ -1,5 +1,7 @@
 package org.gner.generate;
 
+import java.util.List;
+
 /**
  * What one prompt gave.
  *
@@ -10,12 +12,21 @@ package org.gner.generate;
  * @param error why this prompt produced nothing; null on success
  * @param decoderPasses decoder passes this prompt's row took part in (0 on error)
  * @param acceptedDrafts drafted tokens the model confirmed
+ * @param labelDecisions constrained greedy decoding's label choices (empty otherwise), for refitting the
+ *     temperature
+ * @param wordLabelProbabilities per word of the prompt's sentence, the probability of its label
+ *     ({@link WordLabelProbabilities}; NaN for a word without one); null when the decoding gives none
+ *     (beam search, a prompt without words and labels, an error)
  */
 public record PromptResult(long[] inputIds, int promptTokens, long[] tokenIds, String text, String error,
-        int decoderPasses, int acceptedDrafts) {
+        int decoderPasses, int acceptedDrafts, List<LabelDecision> labelDecisions, double[] wordLabelProbabilities) {
+
+    public PromptResult {
+        labelDecisions = List.copyOf(labelDecisions);
+    }
 
     public PromptResult(long[] inputIds, int promptTokens, long[] tokenIds, String text, String error) {
-        this(inputIds, promptTokens, tokenIds, text, error, 0, 0);
+        this(inputIds, promptTokens, tokenIds, text, error, 0, 0, List.of(), null);
     }
 
     public boolean truncated() {

@@ -22,6 +22,7 @@ public final class PromptRunner {
     private final GenerationConfig config;
     private final InputLimit limit;
     private final Generator generator = new Generator();
+    private final double labelTemperature;
 
     public PromptRunner(LoadedModel model, DecodingOptions options) {
         this.model = model;
@@ -31,6 +32,12 @@ public final class PromptRunner {
         int max = InputLimit.effectiveMax(spec.encoderDecoder(), spec.maxPositions(), options.maxInputTokens(),
                 options.maxNewTokens());
         this.limit = InputLimit.of(model.tokenizer(), max);
+        this.labelTemperature = LabelTemperature.of(model.checkpoint().dir());
+    }
+
+    /** The temperature word label probabilities are computed at (the model folder's, else 1). */
+    public double labelTemperature() {
+        return labelTemperature;
     }
 
     public int maxInputTokens() {
@@ -64,7 +71,9 @@ public final class PromptRunner {
             promptTokens[i] = encoded.get(i).length;
             inputs[i] = limit.apply(encoded.get(i));
             lengths[i] = inputs[i].length;
-            if (options.guidance().usesAutomaton()) {
+            if (!options.guidance().usesAutomaton() && options.numBeams() == 1) {
+                automata[i] = automatonIfAny(prompts.get(i)); // plain greedy: only for the words' label probabilities
+            } else if (options.guidance().usesAutomaton()) {
                 try {
                     automata[i] = automaton(prompts.get(i));
                 } catch (RuntimeException e) {
@@ -93,6 +102,15 @@ public final class PromptRunner {
 
     private boolean constrained() {
         return options.guidance().decoding() == Guidance.Decoding.CONSTRAINED;
+    }
+
+    /** {@link #automaton}, or null when the prompt has none or it cannot be built. */
+    private OutputAutomaton automatonIfAny(GuidedPrompt prompt) {
+        try {
+            return automaton(prompt);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private OutputAutomaton automaton(GuidedPrompt prompt) {
@@ -140,11 +158,21 @@ public final class PromptRunner {
             try {
                 String text = GenerationText.decode(model, inputs[i], g.tokens());
                 results[i] = new PromptResult(inputs[i], promptTokens[i], g.tokens(), text, null, g.decoderPasses(),
-                        g.acceptedDrafts());
+                        g.acceptedDrafts(), g.labelDecisions(), wordLabelProbabilities(automata[i], g));
             } catch (RuntimeException e) {
                 results[i] = failure(inputs[i], promptTokens[i], e);
             }
         }
+    }
+
+    /** Per word, its label's probability where this decoding gives one (greedy with the sentence's automaton). */
+    private double[] wordLabelProbabilities(OutputAutomaton automaton, Generated g) {
+        if (automaton == null || options.numBeams() > 1) {
+            return null;
+        }
+        return constrained() ? WordLabelProbabilities.constrained(automaton, g.tokens(), g.labelDecisions(),
+                labelTemperature) : g.tokenLogProbs() == null ? null
+                : WordLabelProbabilities.free(automaton, g.tokens(), g.tokenLogProbs());
     }
 
     private static PromptResult failure(long[] input, int promptTokens, RuntimeException e) {

@@ -56,6 +56,8 @@ public final class ModelConfigs {
      * @param eosTokenIds one or several ids ({@code eos_token_id} may be an int or a list)
      * @param gnerDecoding this project's {@code gner_decoding}: the decoding the model is meant for
      * @param gnerOutsideBias this project's {@code gner_o_bias}: the constrained O penalty it is meant for
+     * @param gnerLabelTemperature this project's {@code gner_label_temperature}: the temperature of the
+     *     label-decision logits fitted for calibrated entity confidences
      */
     public record GenerationDefaults(
             OptionalLong decoderStartTokenId,
@@ -65,11 +67,12 @@ public final class ModelConfigs {
             OptionalInt maxNewTokens,
             OptionalInt numBeams,
             java.util.Optional<String> gnerDecoding,
-            java.util.OptionalDouble gnerOutsideBias) {
+            java.util.OptionalDouble gnerOutsideBias,
+            java.util.OptionalDouble gnerLabelTemperature) {
 
         public static final GenerationDefaults EMPTY = new GenerationDefaults(OptionalLong.empty(), List.of(),
                 OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
-                java.util.Optional.empty(), java.util.OptionalDouble.empty());
+                java.util.Optional.empty(), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty());
 
         public GenerationDefaults {
             eosTokenIds = List.copyOf(eosTokenIds);
@@ -89,7 +92,19 @@ public final class ModelConfigs {
                     optionalInt(root, "max_new_tokens", file),
                     optionalInt(root, "num_beams", file),
                     optionalText(root, "gner_decoding", file),
-                    optionalDouble(root, "gner_o_bias", file));
+                    optionalDouble(root, "gner_o_bias", file),
+                    positive(optionalDouble(root, LABEL_TEMPERATURE_KEY, file), LABEL_TEMPERATURE_KEY, file));
+        }
+
+        /** The key of the fitted label temperature in {@code generation_config.json}. */
+        public static final String LABEL_TEMPERATURE_KEY = "gner_label_temperature";
+
+        private static java.util.OptionalDouble positive(java.util.OptionalDouble v, String key, Path file)
+                throws IOException {
+            if (v.isPresent() && !(v.getAsDouble() > 0 && Double.isFinite(v.getAsDouble()))) {
+                throw new IOException(file + ": " + key + " must be a positive number, not " + v.getAsDouble());
+            }
+            return v;
         }
 
         private static java.util.Optional<String> optionalText(JsonNode root, String key, Path file)

@@ -63,24 +63,18 @@ public final class StepOutput {
 
     /**
      * The argmax over the whole vocabulary at each flat position {@code p = row * width + j} with
-     * {@code needed[p]} (-1 elsewhere): the full head over those positions only, so the padding of a
-     * block whose rows fed fewer tokens costs no head.
+     * {@code needed[p]} (-1 elsewhere), with its log-probability under the full softmax (NaN elsewhere):
+     * the full head over those positions only, so the padding of a block whose rows fed fewer tokens
+     * costs no head. The argmax is taken on the logits themselves (as {@code logits().argMax}), the
+     * log-probability is {@code max - logsumexp}.
      */
-    public long[] argMax(boolean[] needed) {
+    public Greedy greedy(boolean[] needed) {
         if (needed.length != rows * width) {
             throw new IllegalArgumentException("one flag per position: " + rows * width + ", got " + needed.length);
         }
         int count = 0;
         for (boolean b : needed) {
             count += b ? 1 : 0;
-        }
-        long[] picks = new long[needed.length];
-        if (count == needed.length || input == null) {
-            long[] all = logits().argMax(-1).toLongArray(); // [rows * width]
-            for (int p = 0; p < needed.length; p++) {
-                picks[p] = needed[p] ? all[p] : -1;
-            }
-            return picks;
         }
         long[] at = new long[count];
         int q = 0;
@@ -89,17 +83,38 @@ public final class StepOutput {
                 at[q++] = p;
             }
         }
-        long[] best;
-        try (NDManager tmp = input.getManager().newSubManager()) {
-            NDArray x = gatherRows(input.reshape(-1, input.getShape().get(2)), tmp.create(at)); // [count, d]
-            best = x.matMul(head).argMax(-1).toLongArray(); // [count]
-        }
+        long[] picks = new long[needed.length];
+        float[] logProbs = new float[needed.length];
         java.util.Arrays.fill(picks, -1);
+        java.util.Arrays.fill(logProbs, Float.NaN);
+        if (count == 0) {
+            return new Greedy(picks, logProbs);
+        }
+        long[] best;
+        float[] bestLogProb;
+        NDManager manager = (input != null ? input : logits).getManager();
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray picked; // [count, vocab] fp32
+            if (count == needed.length || input == null) {
+                NDArray flat = logits().reshape(-1, logits().getShape().get(2)); // [rows * width, vocab]
+                picked = count == needed.length ? flat : gatherRows(flat, tmp.create(at));
+            } else {
+                NDArray x = gatherRows(input.reshape(-1, input.getShape().get(2)), tmp.create(at)); // [count, d]
+                picked = toFloat(x.matMul(head));
+            }
+            best = picked.argMax(-1).toLongArray(); // [count]
+            NDArray max = picked.max(new int[] {-1}, true); // [count, 1]
+            bestLogProb = picked.sub(max).exp().sum(new int[] {-1}).log().neg().toFloatArray(); // [count]
+        }
         for (int i = 0; i < count; i++) {
             picks[(int) at[i]] = best[i];
+            logProbs[(int) at[i]] = bestLogProb[i];
         }
-        return picks;
+        return new Greedy(picks, logProbs);
     }
+
+    /** {@link #greedy}'s picks ({@code -1} where not needed) and their log-probabilities (NaN there). */
+    public record Greedy(long[] picks, float[] logProbs) {}
 
     /**
      * The logits of {@code candidates[p]} at each flat position {@code p = row * width + j} that has two
