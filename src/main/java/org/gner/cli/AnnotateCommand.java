@@ -57,6 +57,13 @@ final class AnnotateCommand extends ModelJobCommand implements Callable<Integer>
                     + " batch).")
     int maxFilesPerTrigger;
 
+    @Option(names = "--min-confidence", defaultValue = "0", paramLabel = "<t>",
+            description = "Entities whose confidence (the geometric mean of their words' label probabilities, at the"
+                    + " model's gner_label_temperature) is below t go to the low_confidence_entities column instead of"
+                    + " entities: nothing is dropped. Entities without a confidence (free decoding's words that GNER's"
+                    + " matching filled in; beam search) stay in entities (default: ${DEFAULT-VALUE}).")
+    double minConfidence;
+
     @Option(names = "--retry-errors", description = "With --incremental: also re-annotate documents whose rows carry"
             + " an error.")
     boolean retryErrors;
@@ -74,7 +81,8 @@ final class AnnotateCommand extends ModelJobCommand implements Callable<Integer>
         AnnotateJob.Options options = new AnnotateJob.Options(model.model, AnnotateJob.parseLabels(labels), input,
                 inputFormat, idColumn, textColumn, job.output, job.overwrite, decoding.toOptions(Integer.MAX_VALUE),
                 model.device, model.dtype, maxWords,
-                format == null || incremental ? (incremental ? "delta" : "parquet") : format.toLowerCase(Locale.ROOT));
+                format == null || incremental ? (incremental ? "delta" : "parquet") : format.toLowerCase(Locale.ROOT),
+                minConfidence);
         if (incremental) {
             IncrementalAnnotateJob.Result r = job.inSession("gner annotate --incremental", spark ->
                     IncrementalAnnotateJob.run(spark, new IncrementalAnnotateJob.Options(options, maxFilesPerTrigger,

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import org.gner.model.ModelConfigs;
 
 /** The temperature of a model's label-decision logits: its generation_config.json's, else 1. */
-final class LabelTemperature {
+public final class LabelTemperature {
     private LabelTemperature() {}
 
-    static double of(Path modelDir) {
+    public static double of(Path modelDir) {
         try {
             return ModelConfigs.GenerationDefaults.read(modelDir).gnerLabelTemperature().orElse(1.0);
         } catch (IOException e) {

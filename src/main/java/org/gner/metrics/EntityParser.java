@@ -12,30 +12,52 @@ import java.util.List;
 public final class EntityParser {
     private EntityParser() {}
 
+    /**
+     * A span GNER's parser finds, before normalization and de-duplication: words {@code [wordStart,
+     * wordEnd)} and the type of its last label.
+     */
+    public record Span(int wordStart, int wordEnd, String type) {
+        /** The entity GNER compares: the span's words joined by spaces and its type, normalized. */
+        public Entity entity(List<String> words) {
+            return EntityParser.entity(words.subList(wordStart, wordEnd), type);
+        }
+    }
+
     public static List<Entity> parse(List<String> words, List<String> labels) {
+        LinkedHashSet<Entity> entities = new LinkedHashSet<>();
+        for (Span span : spans(words, labels)) {
+            entities.add(span.entity(words));
+        }
+        return new ArrayList<>(entities);
+    }
+
+    /** Every span in order, duplicates included: what {@link #parse} normalizes and de-duplicates. */
+    public static List<Span> spans(List<String> words, List<String> labels) {
         if (words.size() != labels.size()) {
             throw new IllegalArgumentException(
                     "words and labels differ in size: " + words.size() + " vs " + labels.size());
         }
-        LinkedHashSet<Entity> entities = new LinkedHashSet<>();
-        List<String> spanWords = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
+        int start = -1;
         String spanType = null;
         for (int i = 0; i < words.size(); i++) {
             String label = labels.get(i);
-            if (!spanWords.isEmpty() && closesSpan(label)) {
-                entities.add(entity(spanWords, spanType));
-                spanWords.clear();
+            if (start >= 0 && closesSpan(label)) {
+                spans.add(new Span(start, i, spanType));
+                start = -1;
                 spanType = null;
             }
             if (!label.equals("O")) {
-                spanWords.add(words.get(i));
+                if (start < 0) {
+                    start = i;
+                }
                 spanType = label.length() > 2 ? label.substring(2) : "";
             }
         }
         if (spanType != null) {
-            entities.add(entity(spanWords, spanType));
+            spans.add(new Span(start, words.size(), spanType));
         }
-        return new ArrayList<>(entities);
+        return spans;
     }
 
     /** Python's {@code label[0] == 'B' or label[0] == 'O'}, which fails on an empty label. */

@@ -36,15 +36,27 @@ public final class AnnotateJob {
      * @param inputFormat auto, text, jsonl or parquet (see {@link AnnotateInput})
      * @param maxWords longest sentence given to the model, in words (longer ones are cut)
      * @param format   parquet or delta: how {@code annotations/} is written
+     * @param minConfidence entities whose confidence is below it go to {@code low_confidence_entities}
+     *     instead of {@code entities} (0: every entity stays)
      */
     public record Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
             String textColumn, String output, boolean overwrite, DecodingOptions decoding, String device,
-            String dtype, int maxWords, String format) {
+            String dtype, int maxWords, String format, double minConfidence) {
 
         public Options {
             if (!List.of("parquet", "delta").contains(format)) {
                 throw new IllegalArgumentException("--format must be parquet or delta, not " + format);
             }
+            if (!(minConfidence >= 0 && minConfidence <= 1)) {
+                throw new IllegalArgumentException("--min-confidence must be in [0, 1], not " + minConfidence);
+            }
+        }
+
+        public Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
+                String textColumn, String output, boolean overwrite, DecodingOptions decoding, String device,
+                String dtype, int maxWords, String format) {
+            this(model, labels, input, inputFormat, idColumn, textColumn, output, overwrite, decoding, device, dtype,
+                    maxWords, format, 0);
         }
 
         public Options(String model, List<String> labels, String input, String inputFormat, String idColumn,
@@ -56,7 +68,7 @@ public final class AnnotateJob {
 
         Options withDecoding(DecodingOptions value) {
             return new Options(model, labels, input, inputFormat, idColumn, textColumn, output, overwrite, value,
-                    device, dtype, maxWords, format);
+                    device, dtype, maxWords, format, minConfidence);
         }
     }
 
@@ -97,7 +109,8 @@ public final class AnnotateJob {
                     o.decoding(), FaultInjection.partitionToFail(spark));
             LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
             CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
-            DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), done, loads);
+            DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), o.minConfidence(), done,
+                    loads);
             JavaRDD<Row> annotated = input.partitionBy(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);
             // Sentences are only known once executors have segmented the documents: no total.
@@ -143,6 +156,7 @@ public final class AnnotateJob {
                     .put("format", format)
                     .put("labels", String.join(",", o.labels()))
                     .put("max_words_per_sentence", o.maxWords());
+            RunReport.confidence(run.root(), o.minConfidence(), checkpoint.dir());
             run.root().put("format", o.format());
             run.root().put("rows", rows).put("sentences", sentences).put("entities", entities)
                     .put("errors", errors).put("truncated", totals.isNullAt(4) ? 0 : totals.getLong(4))

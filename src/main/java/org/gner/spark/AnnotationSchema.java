@@ -1,6 +1,7 @@
 package org.gner.spark;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -8,6 +9,7 @@ import static org.apache.spark.sql.types.DataTypes.createArrayType;
 import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
@@ -15,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.gner.data.TextSentence;
 import org.gner.generate.PromptResult;
+import org.gner.metrics.EntityConfidence;
 import org.gner.structure.EntitySpan;
 import org.gner.structure.StructuredPrediction;
 
@@ -32,7 +35,8 @@ final class AnnotationSchema {
             createStructField("start", IntegerType, false),
             createStructField("end", IntegerType, false),
             createStructField("word_start", IntegerType, false),
-            createStructField("word_end", IntegerType, false)));
+            createStructField("word_end", IntegerType, false),
+            createStructField("confidence", DoubleType, true)));
 
     static final StructType SCHEMA = createStructType(List.of(
             createStructField("row", LongType, false),
@@ -50,36 +54,47 @@ final class AnnotationSchema {
             createStructField("truncated", BooleanType, false),
             createStructField("error", StringType, true),
             createStructField("decoder_passes", IntegerType, false),
-            createStructField("accepted_drafts", IntegerType, false)));
+            createStructField("accepted_drafts", IntegerType, false),
+            createStructField("low_confidence_entities", createArrayType(ENTITY, false), true)));
 
     private AnnotationSchema() {}
 
-    /** A sentence with its entities, or (structured == null) with its error. */
+    /**
+     * A sentence with its entities, or (structured == null) with its error. An entity's confidence comes
+     * from {@code wordProbabilities} ({@link EntityConfidence#DEFAULT}; null without them); one below
+     * {@code minConfidence} goes to {@code low_confidence_entities} (one without a confidence stays).
+     */
     static Row sentence(long row, String id, int index, TextSentence sentence, PromptResult result,
-            StructuredPrediction structured, List<EntitySpan> entities, String error) {
+            StructuredPrediction structured, List<EntitySpan> entities, double[] wordProbabilities,
+            double minConfidence, String error) {
         Object labels = null;
         Object entityRows = null;
+        Object lowRows = null;
         String matchKind = null;
         if (structured != null) {
             labels = ScoredSentenceSchema.scalaSeq(structured.labels().toArray());
             matchKind = structured.matchKind().name().toLowerCase(Locale.ROOT);
-            Object[] e = new Object[entities.size()];
-            for (int i = 0; i < e.length; i++) {
-                EntitySpan s = entities.get(i);
-                e[i] = RowFactory.create(s.text(), s.label(), s.start(), s.end(), s.wordStart(), s.wordEnd());
+            List<Object> kept = new ArrayList<>();
+            List<Object> low = new ArrayList<>();
+            for (EntitySpan s : entities) {
+                Double confidence = EntityConfidence.DEFAULT.of(wordProbabilities, s.wordStart(), s.wordEnd());
+                Row e = RowFactory.create(s.text(), s.label(), s.start(), s.end(), s.wordStart(), s.wordEnd(),
+                        confidence);
+                (confidence != null && confidence < minConfidence ? low : kept).add(e);
             }
-            entityRows = ScoredSentenceSchema.scalaSeq(e);
+            entityRows = ScoredSentenceSchema.scalaSeq(kept.toArray());
+            lowRows = ScoredSentenceSchema.scalaSeq(low.toArray());
         }
         return RowFactory.create(row, id, index, sentence.start(), sentence.end(),
                 ScoredSentenceSchema.scalaSeq(sentence.wordTexts().toArray()), labels, entityRows, result.text(),
                 matchKind, result.inputIds().length, result.outputTokens(), result.truncated(), error,
-                result.decoderPasses(), result.acceptedDrafts());
+                result.decoderPasses(), result.acceptedDrafts(), lowRows);
     }
 
     /** The one row of an input row without sentences: empty, or failed with {@code error}. */
     static Row noSentence(long row, String id, String error) {
         Object empty = ScoredSentenceSchema.scalaSeq(new Object[0]);
         return RowFactory.create(row, id, 0, 0, 0, empty, error == null ? empty : null, error == null ? empty : null,
-                null, null, 0, 0, false, error, 0, 0);
+                null, null, 0, 0, false, error, 0, 0, error == null ? empty : null);
     }
 }

@@ -54,11 +54,22 @@ final class AnnotationTable {
     void ensureExists() {
         if (DeltaTable.isDeltaTable(spark, path)) {
             StructType existing = spark.read().format("delta").load(path).schema();
-            if (!List.of(existing.fieldNames()).equals(List.of(SCHEMA.fieldNames()))) {
-                throw new IllegalArgumentException(path + " is a Delta table with other columns than an annotation"
-                        + " table's: " + String.join(", ", existing.fieldNames()));
+            java.util.Set<String> have = new java.util.HashSet<>(List.of(existing.fieldNames()));
+            java.util.Set<String> want = new java.util.HashSet<>(List.of(SCHEMA.fieldNames()));
+            if (have.equals(want) && entityFields(existing).equals(entityFields(SCHEMA))) {
+                return;
             }
-            return;
+            java.util.Set<String> added = new java.util.HashSet<>(want);
+            added.removeAll(have);
+            if (want.containsAll(have) && added.equals(java.util.Set.of("low_confidence_entities"))) {
+                // a table written before entity confidences: one metadata commit adds the new column and the
+                // entities' confidence field (null in the rows already there)
+                spark.createDataFrame(List.of(), SCHEMA).write().format("delta").mode("append")
+                        .option("mergeSchema", "true").save(path);
+                return;
+            }
+            throw new IllegalArgumentException(path + " is a Delta table with other columns than an annotation"
+                    + " table's: " + String.join(", ", existing.fieldNames()));
         }
         try {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
@@ -71,6 +82,11 @@ final class AnnotationTable {
             throw new java.io.UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
         spark.createDataFrame(List.of(), SCHEMA).write().format("delta").mode("append").save(path);
+    }
+
+    private static List<String> entityFields(StructType table) {
+        return List.of(((StructType) ((org.apache.spark.sql.types.ArrayType) table.apply("entities").dataType())
+                .elementType()).fieldNames());
     }
 
     long version() {

@@ -32,14 +32,16 @@ final class DocumentAnnotation implements Serializable {
     private final GenerationSpec spec;
     private final List<String> labels;
     private final int maxWords;
+    private final double minConfidence;
     private final LongAccumulator done;
     private final CollectionAccumulator<String> loads;
 
-    DocumentAnnotation(GenerationSpec spec, List<String> labels, int maxWords, LongAccumulator done,
-            CollectionAccumulator<String> loads) {
+    DocumentAnnotation(GenerationSpec spec, List<String> labels, int maxWords, double minConfidence,
+            LongAccumulator done, CollectionAccumulator<String> loads) {
         this.spec = spec;
         this.labels = List.copyOf(labels);
         this.maxWords = maxWords;
+        this.minConfidence = minConfidence;
         this.done = done;
         this.loads = loads;
     }
@@ -108,19 +110,26 @@ final class DocumentAnnotation implements Serializable {
         return org.apache.spark.sql.RowFactory.create(values);
     }
 
+    /** The sentence's word label probabilities, or null when the decoding gave none for its words. */
+    private static double[] confidences(PromptResult result, Unit u) {
+        double[] p = result.wordLabelProbabilities();
+        return p != null && p.length == u.sentence().words().size() ? p : null;
+    }
+
     private Row annotated(Unit u, PromptResult result, PredictionStructurer structurer) {
         if (result.failed()) {
-            return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, null, null,
-                    result.error());
+            return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, null, null, null,
+                    minConfidence, result.error());
         }
         try {
             StructuredPrediction structured = structurer.structure(u.sentence().wordTexts(), labels, result.text());
             return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, structured,
-                    EntitySpans.locate(u.text(), u.sentence(), structured.labels()), null);
+                    EntitySpans.locate(u.text(), u.sentence(), structured.labels()), confidences(result, u),
+                    minConfidence, null);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, null, null,
-                    "structuring failed: " + message);
+            return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, null, null, null,
+                    minConfidence, "structuring failed: " + message);
         }
     }
 }

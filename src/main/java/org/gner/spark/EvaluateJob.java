@@ -13,7 +13,10 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.apache.spark.sql.Row;
+import org.gner.generate.LabelTemperature;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -93,7 +96,10 @@ public final class EvaluateJob {
                 .select(lit(0).as("source_index"), col("order").as("line"), col("dataset"), col("correct"),
                         col("predicted"), col("gold"), col("match_kind"), col("label_counts"));
         MetricsReport report = MetricsReport.reduce(scored, totals.errors());
-        MetricsOutput.write(spark, report, out);
+        List<String> datasetOrder = report.datasets().stream().map(d -> d.dataset()).toList();
+        ObjectNode confidence = ConfidenceOutput.write(spark, ConfidenceOutput.count(predictions), datasetOrder,
+                LabelTemperature.of(checkpoint.dir()), out);
+        MetricsOutput.write(spark, report, out, confidence);
         JsonlExport.write(predictions, out, "predictions.jsonl");
 
         RunReport run = new RunReport("evaluate")

@@ -138,6 +138,7 @@ public final class IncrementalAnnotateJob {
                 .put("labels", String.join(",", o.labels())).put("max_words_per_sentence", o.maxWords())
                 .put("max_files_per_trigger", options.maxFilesPerTrigger())
                 .put("retry_errors", options.retryErrors());
+        RunReport.confidence(root, o.minConfidence(), checkpoint.dir());
         root.putObject("table").put("path", o.output()).put("version_before", versionBefore)
                 .put("version_after", versionAfter);
         root.put("batches", c.batches).put("files", c.files).put("documents", c.documents).put("new", c.added)
@@ -307,7 +308,7 @@ public final class IncrementalAnnotateJob {
                     .select("id", "text", "error", "row", "source_file", "content_sha256")
                     .toJavaRDD().zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
             LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
-            DocumentAnnotation annotation = new DocumentAnnotation(spec, options.labels(), options.maxWords(), done,
+            DocumentAnnotation annotation = new DocumentAnnotation(spec, options.labels(), options.maxWords(), options.minConfidence(), done,
                     loads);
             JavaRDD<Row> rows = keyed.partitionBy(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);

@@ -51,6 +51,11 @@ public final class MetricsOutput {
     private MetricsOutput() {}
 
     public static void write(SparkSession spark, MetricsReport report, OutputDir out) {
+        write(spark, report, out, null);
+    }
+
+    /** {@link #write}, with {@code extra}'s fields (when not null) added to metrics.json after GNER's own. */
+    public static void write(SparkSession spark, MetricsReport report, OutputDir out, ObjectNode extra) {
         List<Row> metrics = new ArrayList<>();
         for (int i = 0; i < report.datasets().size(); i++) {
             DatasetMetrics d = report.datasets().get(i);
@@ -65,7 +70,7 @@ public final class MetricsOutput {
                     l.precision(), l.recall(), l.f1()));
         }
         spark.createDataFrame(labels, LABEL_METRICS_SCHEMA).coalesce(1).write().parquet(out.child("label_metrics"));
-        out.writeText("metrics.json", json(report));
+        out.writeText("metrics.json", json(report, extra));
     }
 
     /**
@@ -73,6 +78,10 @@ public final class MetricsOutput {
      * writes doubles with {@code Double.toString}, which reads back to the same double.
      */
     public static String json(MetricsReport report) {
+        return json(report, null);
+    }
+
+    static String json(MetricsReport report, ObjectNode extra) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode datasets = root.putArray("datasets");
         for (DatasetMetrics d : report.datasets()) {
@@ -88,6 +97,9 @@ public final class MetricsOutput {
         }
         root.put("average_f1", report.averageF1());
         root.put("n_errors", report.errors());
+        if (extra != null) {
+            root.setAll(extra);
+        }
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package org.gner.spark;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -23,6 +24,19 @@ import org.gner.metrics.PredictionScorer.ScoredPrediction;
  * leave {@code prediction} (or the structured columns) and the counts null and set {@code error}.
  */
 final class PredictionSchema {
+    /**
+     * An entity GNER's scorer counts (before its de-duplication): words {@code [word_start, word_end)}
+     * joined by spaces, the type, its confidence (null where the words' labels have no probability) and
+     * whether it is one of the sentence's gold entities (normalized as GNER compares them).
+     */
+    static final StructType PREDICTED_ENTITY = createStructType(List.of(
+            createStructField("text", StringType, false),
+            createStructField("label", StringType, false),
+            createStructField("word_start", IntegerType, false),
+            createStructField("word_end", IntegerType, false),
+            createStructField("confidence", DoubleType, true),
+            createStructField("gold", BooleanType, false)));
+
     static final StructType SCHEMA = createStructType(List.of(
             createStructField("order", LongType, false),
             createStructField("dataset", StringType, false),
@@ -47,15 +61,17 @@ final class PredictionSchema {
             createStructField("gold", IntegerType, true),
             createStructField("label_counts", createArrayType(ScoredSentenceSchema.LABEL_COUNT, false), true),
             createStructField("decoder_passes", IntegerType, false),
-            createStructField("accepted_drafts", IntegerType, false)));
+            createStructField("accepted_drafts", IntegerType, false),
+            createStructField("predicted_entities", createArrayType(PREDICTED_ENTITY, false), true)));
 
     private PredictionSchema() {}
 
     /**
      * @param input an {@link EvaluationInput} row
      * @param scored the scored prediction, or null when {@code error} is set
+     * @param entities the predicted entities ({@link #entity} rows), or null when {@code error} is set
      */
-    static Row row(Row input, PromptResult result, ScoredPrediction scored, String error) {
+    static Row row(Row input, PromptResult result, ScoredPrediction scored, List<Row> entities, String error) {
         Object[] v = new Object[SCHEMA.size()];
         for (int i = 0; i < 4; i++) {
             v[i] = input.get(i);
@@ -92,8 +108,13 @@ final class PredictionSchema {
                 counts[i] = RowFactory.create(c.label(), c.correct(), c.predicted(), c.gold());
             }
             v[21] = ScoredSentenceSchema.scalaSeq(counts);
+            v[24] = entities == null ? null : ScoredSentenceSchema.scalaSeq(entities.toArray());
         }
         return RowFactory.create(v);
+    }
+
+    static Row entity(String text, String label, int wordStart, int wordEnd, Double confidence, boolean gold) {
+        return RowFactory.create(text, label, wordStart, wordEnd, confidence, gold);
     }
 
     private static Object seq(String[] values) {

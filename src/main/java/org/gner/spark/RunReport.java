@@ -95,6 +95,13 @@ final class RunReport {
     }
 
     /** Executors besides the driver; in local mode the driver itself runs the tasks. */
+    /** The entity-confidence settings of an annotation run: threshold, temperature, aggregation. */
+    static void confidence(ObjectNode root, double minConfidence, java.nio.file.Path modelDir) {
+        root.putObject("confidence").put("min_confidence", minConfidence)
+                .put("label_temperature", org.gner.generate.LabelTemperature.of(modelDir))
+                .put("aggregation", org.gner.metrics.EntityConfidence.DEFAULT.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     static int executorCount(SparkContext sc) {
         int infos = sc.statusTracker().getExecutorInfos().length;
         return sc.isLocal() ? 1 : Math.max(0, infos - 1);

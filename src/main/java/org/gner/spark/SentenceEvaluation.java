@@ -14,7 +14,13 @@ import org.gner.data.NerSentence;
 import org.gner.generate.GuidedPrompt;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
+import java.util.HashSet;
+import java.util.Set;
+import org.gner.metrics.Entity;
+import org.gner.metrics.EntityConfidence;
+import org.gner.metrics.EntityParser;
 import org.gner.metrics.PredictionScorer;
+import org.gner.metrics.PredictionScorer.ScoredPrediction;
 import org.gner.model.LoadedModel;
 import org.gner.prompt.PromptBuilder;
 
@@ -63,7 +69,7 @@ final class SentenceEvaluation implements Serializable {
 
     private static Row evaluated(Row input, PromptResult result, PredictionScorer scorer) {
         if (result.failed()) {
-            return PredictionSchema.row(input, result, null, result.error());
+            return PredictionSchema.row(input, result, null, null, result.error());
         }
         GnerRecord record = new GnerRecord(input.getString(1), input.getString(2),
                 Arrays.asList((String[]) input.get(6)),
@@ -71,10 +77,29 @@ final class SentenceEvaluation implements Serializable {
                         Arrays.asList((String[]) input.get(5))),
                 null, null, result.text(), null);
         try {
-            return PredictionSchema.row(input, result, scorer.score(record), null);
+            ScoredPrediction scored = scorer.score(record);
+            return PredictionSchema.row(input, result, scored, predictedEntities(record, scored, result), null);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return PredictionSchema.row(input, result, null, "scoring failed: " + message);
+            return PredictionSchema.row(input, result, null, null, "scoring failed: " + message);
         }
+    }
+
+    /** The spans GNER's scorer counts, each with its confidence and whether it is gold. */
+    private static List<Row> predictedEntities(GnerRecord record, ScoredPrediction scored, PromptResult result) {
+        List<String> words = record.instance().words();
+        Set<Entity> gold = new HashSet<>(EntityParser.parse(words, record.instance().labels()));
+        double[] probabilities = result.wordLabelProbabilities();
+        if (probabilities != null && probabilities.length != words.size()) {
+            probabilities = null; // not this sentence's words (cannot happen for GNER prompts)
+        }
+        List<Row> out = new ArrayList<>();
+        for (EntityParser.Span span : EntityParser.spans(words, scored.structured().labels())) {
+            out.add(PredictionSchema.entity(String.join(" ", words.subList(span.wordStart(), span.wordEnd())),
+                    span.type(), span.wordStart(), span.wordEnd(),
+                    EntityConfidence.DEFAULT.of(probabilities, span.wordStart(), span.wordEnd()),
+                    gold.contains(span.entity(words))));
+        }
+        return out;
     }
 }

@@ -105,6 +105,49 @@ class GnerParityTest {
         }
     }
 
+    /**
+     * The spans evaluate writes as {@code predicted_entities} (EntityParser.spans of the structured labels)
+     * are the entities GNER's scorer counts: de-duplicated they are its predicted set, and counted at
+     * threshold 0 by ConfidenceThresholds (gold flags from the gold entities) they give its P / R / F1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gner-t5-base-dev100", "gner-t5-large-dev100"})
+    void predictedSpansAreTheEntitiesTheScorerCounts(String run) {
+        PredictionScorer scorer = new PredictionScorer(flanT5);
+        ConfidenceThresholds thresholds = new ConfidenceThresholds();
+        int spans = 0;
+        for (org.gner.data.GnerRecord record : GnerJsonl.readAll(
+                SharedData.path("predictions/" + run + "/predictions.jsonl"))) {
+            PredictionScorer.ScoredPrediction scored = scorer.score(record);
+            List<String> words = record.instance().words();
+            java.util.Set<Entity> gold = new java.util.HashSet<>(EntityParser.parse(words, record.instance().labels()));
+            List<ConfidenceThresholds.Scored> predicted = new java.util.ArrayList<>();
+            java.util.Set<Entity> distinct = new java.util.LinkedHashSet<>();
+            for (EntityParser.Span span : EntityParser.spans(words, scored.structured().labels())) {
+                Entity e = span.entity(words);
+                distinct.add(e);
+                predicted.add(new ConfidenceThresholds.Scored(e, null, gold.contains(e)));
+                spans++;
+            }
+            assertEquals(EntityParser.parse(words, scored.structured().labels()), List.copyOf(distinct));
+            assertEquals(scored.score().predicted(), distinct.size());
+            assertEquals(scored.score().gold(), gold.size());
+            thresholds.add(scored.dataset(), predicted, gold.size());
+        }
+        MetricsAccumulator metrics = score(run, flanT5);
+        List<String> names = metrics.datasets().stream().map(DatasetMetrics::dataset).toList();
+        List<ConfidenceThresholds.Row> rows = thresholds.rows(names);
+        for (DatasetMetrics d : metrics.datasets()) {
+            ConfidenceThresholds.Row atZero = rows.stream()
+                    .filter(r -> r.dataset().equals(d.dataset()) && r.threshold() == 0).findFirst().orElseThrow();
+            assertEquals(d.correct(), atZero.correct(), d.dataset());
+            assertEquals(d.predicted(), atZero.predicted(), d.dataset());
+            assertEquals(d.gold(), atZero.gold(), d.dataset());
+            assertEquals(d.f1(), atZero.f1(), TOLERANCE, d.dataset());
+        }
+        assertTrue(spans > 1000, "spans: " + spans);
+    }
+
     private static MetricsAccumulator score(String run, WordNormalizer normalizer) {
         return new PredictionScorer(normalizer).scoreAll(
                 GnerJsonl.readAll(SharedData.path("predictions/" + run + "/predictions.jsonl")), new MetricsAccumulator());

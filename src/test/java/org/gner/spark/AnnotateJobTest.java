@@ -73,9 +73,9 @@ class AnnotateJobTest {
         assertEquals(LINES.size(), rows.stream().map(r -> r.getLong(0)).distinct().count());
         StructType schema = spark.read().parquet(out.resolve("annotations").toString()).schema();
         assertEquals(List.of("row", "id", "sentence", "start", "end", "words", "labels", "entities", "prediction",
-                "match_kind", "input_tokens", "output_tokens", "truncated", "error", "decoder_passes", "accepted_drafts"),
-                List.of(schema.fieldNames()));
-        assertEquals(List.of("text", "label", "start", "end", "word_start", "word_end"), List.of(
+                "match_kind", "input_tokens", "output_tokens", "truncated", "error", "decoder_passes", "accepted_drafts",
+                "low_confidence_entities"), List.of(schema.fieldNames()));
+        assertEquals(List.of("text", "label", "start", "end", "word_start", "word_end", "confidence"), List.of(
                 ((StructType) ((org.apache.spark.sql.types.ArrayType) schema.apply("entities").dataType())
                         .elementType()).fieldNames()));
 
@@ -107,6 +107,69 @@ class AnnotateJobTest {
         assertEquals(1, ModelCache.loads(model));
         assertTrue(Files.exists(out.resolve("annotations/_SUCCESS")));
         assertTrue(Files.exists(out.resolve("run.json")));
+    }
+
+    /** Constrained decoding (every word gets a label probability), with {@code --min-confidence t}. */
+    private static AnnotateJob.Options constrained(Path input, Path output, double minConfidence) {
+        AnnotateJob.Options o = options(input.toString(), "text", output);
+        return new AnnotateJob.Options(o.model(), o.labels(), o.input(), o.inputFormat(), o.idColumn(), o.textColumn(),
+                o.output(), false, o.decoding().withGuidance(new org.gner.generate.Guidance(
+                        org.gner.generate.Guidance.Decoding.CONSTRAINED, org.gner.generate.Guidance.Draft.INPUT, 0, true)),
+                o.device(), o.dtype(), o.maxWords(), "parquet", minConfidence);
+    }
+
+    private static java.util.Map<String, List<Row>> entitiesBySentence(Path out, String column) {
+        java.util.Map<String, List<Row>> map = new java.util.TreeMap<>();
+        for (Row r : spark.read().parquet(out.resolve("annotations").toString()).collectAsList()) {
+            List<Row> entities = r.isNullAt(r.fieldIndex(column)) ? List.of() : r.getList(r.fieldIndex(column));
+            map.put(r.getLong(0) + "/" + r.getInt(2), entities);
+        }
+        return map;
+    }
+
+    @Test
+    void minConfidenceMovesEntitiesToTheirOwnColumnAndLosesNone() throws IOException {
+        Path input = Files.write(tmp.resolve("confidence.txt"), LINES);
+        Path all = tmp.resolve("confidence-0");
+        AnnotateJob.run(spark, constrained(input, all, 0));
+        java.util.Map<String, List<Row>> everything = entitiesBySentence(all, "entities");
+        List<Double> confidences = new java.util.ArrayList<>();
+        for (List<Row> entities : everything.values()) {
+            for (Row e : entities) {
+                assertFalse(e.isNullAt(6), "constrained decoding gives every entity a confidence");
+                double c = e.getDouble(6);
+                assertTrue(c > 0 && c <= 1, "confidence " + c);
+                confidences.add(c);
+            }
+        }
+        assertTrue(entitiesBySentence(all, "low_confidence_entities").values().stream().allMatch(List::isEmpty));
+        assertTrue(confidences.size() >= 4, "entities: " + confidences.size());
+        java.util.Collections.sort(confidences);
+        double t = confidences.get(confidences.size() / 2); // the median: some entities on each side
+
+        Path split = tmp.resolve("confidence-median");
+        AnnotateJob.run(spark, constrained(input, split, t));
+        java.util.Map<String, List<Row>> kept = entitiesBySentence(split, "entities");
+        java.util.Map<String, List<Row>> low = entitiesBySentence(split, "low_confidence_entities");
+        int keptCount = 0;
+        int lowCount = 0;
+        for (String sentence : everything.keySet()) {
+            java.util.Set<Row> union = new java.util.HashSet<>(kept.get(sentence));
+            union.addAll(low.get(sentence));
+            assertEquals(new java.util.HashSet<>(everything.get(sentence)), union, sentence);
+            assertEquals(everything.get(sentence).size(), kept.get(sentence).size() + low.get(sentence).size());
+            for (Row e : kept.get(sentence)) {
+                assertTrue(e.getDouble(6) >= t);
+                keptCount++;
+            }
+            for (Row e : low.get(sentence)) {
+                assertTrue(e.getDouble(6) < t);
+                lowCount++;
+            }
+        }
+        assertTrue(keptCount > 0 && lowCount > 0, keptCount + " kept, " + lowCount + " low");
+        assertEquals(t, new com.fasterxml.jackson.databind.ObjectMapper().readTree(split.resolve("run.json").toFile())
+                .path("confidence").path("min_confidence").asDouble(-1), 0.0, "run.json records t");
     }
 
     @Test

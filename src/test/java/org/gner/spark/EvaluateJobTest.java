@@ -106,12 +106,67 @@ class EvaluateJobTest {
 
         Path scored = tmp.resolve("rescored");
         ScoreJob.run(spark, new ScoreJob.Options(jsonl.toString(), model, scored.toString(), false, false));
-        assertEquals(Files.readString(baseline.resolve("metrics.json")), Files.readString(scored.resolve("metrics.json")));
+        // GNER's metrics are the same; evaluate adds its entity-confidence section after them
+        JsonNode evaluated = JSON.readTree(baseline.resolve("metrics.json").toFile());
+        assertTrue(evaluated.has("confidence"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) evaluated).remove("confidence");
+        assertEquals(evaluated, JSON.readTree(scored.resolve("metrics.json").toFile()));
         assertEquals(spark.read().parquet(baseline.resolve("label_metrics").toString()).collectAsList(),
                 spark.read().parquet(scored.resolve("label_metrics").toString()).collectAsList());
         JsonNode metrics = JSON.readTree(baseline.resolve("metrics.json").toFile());
         assertEquals(2, metrics.get("datasets").size());
         assertEquals(PER_DATASET, metrics.get("datasets").get(0).get("n_sentences").asInt());
+    }
+
+    /**
+     * Constrained decoding gives every predicted entity a confidence; predicted_entities are the entities
+     * GNER's scorer counted (de-duplicated: the predicted count), and thresholds/ at t = 0 is metrics/.
+     */
+    @Test
+    void predictedEntitiesCarryConfidencesAndTheThresholdTableStartsAtGnersMetrics() throws IOException {
+        Path out = tmp.resolve("constrained");
+        EvaluateJob.Options base = options(out, false);
+        EvaluateJob.run(spark, new EvaluateJob.Options(base.model(), base.dataDir(), base.datasets(), base.split(),
+                base.output(), false, base.decoding().withGuidance(new org.gner.generate.Guidance(
+                        org.gner.generate.Guidance.Decoding.CONSTRAINED, org.gner.generate.Guidance.Draft.INPUT, 0, true)),
+                base.labelOrder(), base.device(), base.dtype()));
+        int entities = 0;
+        for (Row r : spark.read().parquet(out.resolve("predictions").toString()).collectAsList()) {
+            List<Row> predicted = r.getList(r.fieldIndex("predicted_entities"));
+            Set<String> distinct = new HashSet<>();
+            List<String> words = r.getList(r.fieldIndex("words"));
+            for (Row e : predicted) {
+                int start = e.getInt(2);
+                int end = e.getInt(3);
+                assertEquals(String.join(" ", words.subList(start, end)), e.getString(0));
+                double c = e.getDouble(4);
+                assertTrue(c > 0 && c <= 1, "confidence " + c);
+                distinct.add(org.gner.metrics.AnswerNormalizer.normalize(e.getString(0)) + "|"
+                        + org.gner.metrics.AnswerNormalizer.normalize(e.getString(1)));
+                entities++;
+            }
+            assertEquals(r.<Integer>getAs("predicted"), distinct.size());
+        }
+        assertTrue(entities > 0);
+        List<Row> thresholds = spark.read().parquet(out.resolve("thresholds").toString()).collectAsList();
+        assertEquals(2 * 20, thresholds.size());
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        for (JsonNode d : metrics.get("datasets")) {
+            Row zero = thresholds.stream().filter(t -> t.getString(0).equals(d.get("dataset").asText())
+                    && t.getDouble(1) == 0).findFirst().orElseThrow();
+            assertEquals(d.get("n_pred").asLong(), zero.getLong(3));
+            assertEquals(d.get("n_correct").asLong(), zero.getLong(2));
+            assertEquals(d.get("f1").asDouble(), zero.getDouble(7), 1e-12);
+        }
+        JsonNode confidence = metrics.get("confidence");
+        assertEquals(1.0, confidence.get("label_temperature").asDouble());
+        assertEquals(2, confidence.get("datasets").size());
+        for (JsonNode d : confidence.get("datasets")) {
+            double ece = d.get("ece").asDouble();
+            assertTrue(ece >= 0 && ece <= 1, "ece " + ece);
+            assertEquals(10, d.get("reliability").size());
+            assertEquals(20, d.get("thresholds").size());
+        }
     }
 
     @Test
