@@ -17,7 +17,11 @@ import picocli.CommandLine.Option;
         description = {"Run a GNER model over prompts, without Spark.",
                 "Input lines: {\"id\", \"prompt\"}. Output lines, in input order: {\"id\", \"prompt\", \"input_ids\","
                         + " \"token_ids\", \"generation\"} (token_ids: generated ids only, EOS included when"
-                        + " produced), plus \"truncated\": true for a cut prompt, \"error\" for a failed one."})
+                        + " produced), plus \"truncated\": true for a cut prompt, \"error\" for a failed one."
+                        + " For a GNER prompt decoded greedily, \"word_label_probabilities\": per word of its sentence,"
+                        + " the probability of the label the model gave it (constrained: the softmax over the allowed"
+                        + " tokens at each branch of the label's spelling, at the model's gner_label_temperature;"
+                        + " free: the full softmax of the label's tokens; null for a word the output did not spell)."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin

@@ -124,6 +124,18 @@ public final class PromptFileGeneration {
                 g.writeArray(result.tokenIds(), 0, result.tokenIds().length);
                 g.writeStringField("generation", result.text());
                 g.writeNumberField("decoder_passes", result.decoderPasses());
+                double[] p = result.wordLabelProbabilities();
+                if (p != null) { // a GNER prompt: one per word of its sentence, null where a word has none
+                    g.writeArrayFieldStart("word_label_probabilities");
+                    for (double v : p) {
+                        if (Double.isNaN(v)) {
+                            g.writeNull();
+                        } else {
+                            g.writeNumber(v);
+                        }
+                    }
+                    g.writeEndArray();
+                }
             }
             if (result.truncated()) {
                 g.writeBooleanField("truncated", true);

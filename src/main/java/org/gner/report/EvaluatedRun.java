@@ -7,11 +7,20 @@ import org.gner.metrics.LabelMetrics;
 
 /**
  * Everything the report shows of one run folder ({@code evaluate} or {@code score} output). Datasets
- * come from {@code metrics.json} in its order; {@code sentences} and {@code quality} are keyed by dataset.
+ * come from {@code metrics.json} in its order; {@code sentences} and {@code quality} are keyed by dataset;
+ * {@code confidence} is null for a run without entity confidences.
  */
 public record EvaluatedRun(String name, String folder, String kind, RunSummary summary, List<DatasetMetrics> datasets,
         double averageF1, long errors, List<LabelMetrics> labels, Map<String, OutputQuality> quality,
-        Map<String, DatasetSentences> sentences) {
+        Map<String, DatasetSentences> sentences, RunConfidence confidence) {
+
+    /** A run without entity-confidence figures. */
+    public EvaluatedRun(String name, String folder, String kind, RunSummary summary, List<DatasetMetrics> datasets,
+            double averageF1, long errors, List<LabelMetrics> labels, Map<String, OutputQuality> quality,
+            Map<String, DatasetSentences> sentences) {
+        this(name, folder, kind, summary, datasets, averageF1, errors, labels, quality, sentences, null);
+    }
+
     public EvaluatedRun {
         datasets = List.copyOf(datasets);
         labels = List.copyOf(labels);

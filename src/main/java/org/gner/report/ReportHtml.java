@@ -33,13 +33,15 @@ public final class ReportHtml {
                 .append(escape(title(content))).append("</p>\n<nav><a href=\"#summary\">Summary</a>"
                         + "<a href=\"#f1\">F1 per dataset</a><a href=\"#comparison\">Comparison</a>"
                         + "<a href=\"#labels\">Entity types</a><a href=\"#quality\">Output quality</a>"
-                        + "<a href=\"#examples\">Error examples</a></nav></header>\n<main>\n");
+                        + "<a href=\"#examples\">Error examples</a><a href=\"#confidence\">Entity confidence</a></nav>"
+                        + "</header>\n<main>\n");
         SummarySection.render(content, h);
         F1Section.render(content, f1Chart, h);
         ComparisonSection.render(content, deltaCharts, h);
         LabelSection.render(content, h);
         QualitySection.render(content, h);
         ExampleSection.render(content, h);
+        ConfidenceSection.render(content, h);
         h.append("</main>\n<script>\n").append(ReportStyle.SORT_SCRIPT).append("</script>\n</body></html>\n");
         return new Rendered(h.toString(), charts);
     }

@@ -5,6 +5,8 @@ final class ReportStyle {
     private ReportStyle() {}
 
     static final String CSS = """
+            .charts { display: flex; flex-wrap: wrap; gap: 12px; }
+            figure.reliability { margin: 0; display: flex; gap: 4px; }
             body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 0;
                    background: #f6f7f9; }
             header { background: #23374d; color: #fff; padding: 18px 32px 10px; }

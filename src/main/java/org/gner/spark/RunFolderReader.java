@@ -82,7 +82,36 @@ final class RunFolderReader {
         String runName = name != null ? name : defaultName(folder, runJson);
         return new EvaluatedRun(runName, folder.toString(), kind, summary(runJson), datasets,
                 metrics.path("average_f1").asDouble(), metrics.path("n_errors").asLong(), labels(spark, folder),
-                quality, byDataset);
+                quality, byDataset, confidence(metrics));
+    }
+
+    /** metrics.json's {@code confidence} section (evaluate writes it), or null. */
+    static org.gner.report.RunConfidence confidence(JsonNode metrics) {
+        JsonNode c = metrics.path("confidence");
+        if (!c.isObject()) {
+            return null;
+        }
+        List<org.gner.report.RunConfidence.DatasetCalibration> datasets = new ArrayList<>();
+        for (JsonNode d : c.path("datasets")) {
+            List<org.gner.report.RunConfidence.Bin> bins = new ArrayList<>();
+            for (JsonNode b : d.path("reliability")) {
+                bins.add(new org.gner.report.RunConfidence.Bin(b.path("from").asDouble(), b.path("to").asDouble(),
+                        b.path("n").asLong(), jsonNumber(b.path("mean_confidence")), jsonNumber(b.path("gold_rate"))));
+            }
+            List<org.gner.report.RunConfidence.ThresholdPoint> points = new ArrayList<>();
+            for (JsonNode t : d.path("thresholds")) {
+                points.add(new org.gner.report.RunConfidence.ThresholdPoint(t.path("threshold").asDouble(),
+                        t.path("precision").asDouble(), t.path("recall").asDouble(), t.path("f1").asDouble()));
+            }
+            datasets.add(new org.gner.report.RunConfidence.DatasetCalibration(d.path("dataset").asText(),
+                    d.path("n_entities_with_confidence").asLong(), jsonNumber(d.path("ece")), bins, points));
+        }
+        return new org.gner.report.RunConfidence(c.path("label_temperature").asDouble(1),
+                c.path("aggregation").asText(""), datasets);
+    }
+
+    private static double jsonNumber(JsonNode v) {
+        return v.isNumber() ? v.asDouble() : Double.NaN;
     }
 
     /** The model id from {@code run.json}, else the folder name. */

@@ -70,6 +70,23 @@ class GenerationCommandsTest {
     }
 
     @Test
+    void generateGivesEachWordOfAGnerPromptItsLabelProbability() throws IOException {
+        String prompt = org.gner.prompt.PromptBuilder.instruction(List.of("person", "location"),
+                List.of("Ann", "lives", "in", "Oslo", "."), null);
+        Path input = tmp.resolve("gner-prompts.jsonl");
+        Files.writeString(input, JSON.createObjectNode().put("id", "g").put("prompt", prompt).toString() + "\n");
+        Path output = tmp.resolve("gner-out.jsonl");
+        assertEquals(0, GnerCli.execute("generate", "--model", model.toString(), "--input", input.toString(),
+                "--output", output.toString(), "--decoding", "constrained"));
+        JsonNode n = JSON.readTree(Files.readAllLines(output).get(0));
+        JsonNode p = n.get("word_label_probabilities");
+        assertEquals(5, p.size(), n.toString());
+        for (JsonNode v : p) {
+            assertTrue(v.asDouble() > 0 && v.asDouble() <= 1, n.toString());
+        }
+    }
+
+    @Test
     void generateNamesTheBadLine() throws IOException {
         Path input = Files.write(tmp.resolve("bad.jsonl"), List.of("{\"id\": \"a\", \"prompt\": \"x\"}",
                 "{\"id\": \"b\"}"));

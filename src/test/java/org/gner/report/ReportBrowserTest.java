@@ -51,6 +51,13 @@ class ReportBrowserTest {
         }
         assertTrue(dom.contains("GNER evaluation report"));
         assertTrue(dom.contains("<svg"), "inline chart");
+        assertTrue(dom.contains("id=\"confidence\""), "the entity-confidence section");
+        for (String dataset : DATASETS) {
+            assertTrue(dom.contains(dataset + ": reliability"), "a reliability diagram for " + dataset);
+            assertTrue(dom.contains(dataset + ": by threshold"), "a threshold chart for " + dataset);
+        }
+        assertTrue(dom.contains("0.0873"), "the ECE in the table");
+        assertTrue(dom.contains("0.087</td>"), "the ECE in the summary");
         assertFalse(dom.contains("<title>pwned"), "the sentence text ran as script");
         assertFalse(dom.contains("<script>document"), "the sentence text became a script element");
         assertTrue(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"), "the sentence text, as text");
@@ -66,8 +73,8 @@ class ReportBrowserTest {
         ExampleSentence hostile = ReportHtmlTest.hostileContent().examples().get(0);
         ExampleSentence example = new ExampleSentence("mit-movie", hostile.id(), hostile.words(), hostile.gold(),
                 hostile.predicted(), hostile.matchKinds());
-        ReportContent content = ReportFixtures.content(ReportFixtures.run("base", a), ReportFixtures.run("large", b),
-                example);
+        ReportContent content = ReportFixtures.content(ReportFixtures.run("base", a),
+                ReportFixtures.withConfidence(ReportFixtures.run("large", b)), example);
         ReportHtml.Rendered rendered = ReportHtml.render(content);
         Path page = tmp.resolve("report.html");
         Files.writeString(page, rendered.html());

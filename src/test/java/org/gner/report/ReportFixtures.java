@@ -37,6 +37,28 @@ final class ReportFixtures {
                 DatasetMetrics.averageF1(metrics), 0, labels, quality, sentences);
     }
 
+    /** {@code run} with entity-confidence figures for each of its datasets (a made-up, overconfident model). */
+    static EvaluatedRun withConfidence(EvaluatedRun run) {
+        List<RunConfidence.DatasetCalibration> datasets = new ArrayList<>();
+        for (DatasetMetrics d : run.datasets()) {
+            List<RunConfidence.Bin> bins = new ArrayList<>();
+            for (int b = 0; b < 10; b++) {
+                long n = b < 3 ? 0 : 5L * b;
+                bins.add(new RunConfidence.Bin(b / 10.0, (b + 1) / 10.0, n, n == 0 ? Double.NaN : b / 10.0 + 0.05,
+                        n == 0 ? Double.NaN : Math.max(0, b / 10.0 - 0.1)));
+            }
+            List<RunConfidence.ThresholdPoint> points = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                double t = k / 20.0;
+                points.add(new RunConfidence.ThresholdPoint(t, 0.6 + 0.3 * t, 0.7 - 0.5 * t * t, 0.65 - 0.2 * (t - 0.4) * (t - 0.4)));
+            }
+            datasets.add(new RunConfidence.DatasetCalibration(d.dataset(), 300, 0.0873, bins, points));
+        }
+        return new EvaluatedRun(run.name(), run.folder(), run.kind(), run.summary(), run.datasets(), run.averageF1(),
+                run.errors(), run.labels(), run.quality(), run.sentences(),
+                new RunConfidence(1.4, "geometric_mean", datasets));
+    }
+
     /** Two runs on the same sentences, compared, with one example sentence of the given words. */
     static ReportContent content(EvaluatedRun a, EvaluatedRun b, ExampleSentence example) {
         List<EvaluatedRun> runs = List.of(a, b);
