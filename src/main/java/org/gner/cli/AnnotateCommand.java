@@ -70,6 +70,7 @@ final class AnnotateCommand extends ModelJobCommand implements Callable<Integer>
 
     @Override
     public Integer call() {
+        decoding.warnIfAgainst(model.model);
         if (incremental && format != null && !format.equalsIgnoreCase("delta")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--incremental writes a Delta table: --format must be delta, not " + format);

@@ -53,6 +53,28 @@ final class DecodingMixin {
                     + " else 0.")
     Double outsideBias;
 
+    /**
+     * One line on stderr when {@code --decoding free} asks a model for the decoding its
+     * generation_config.json says it is not meant for (the shipped model is trained for constrained
+     * decoding only and writes garbage in free decoding). Nothing when the model cannot be inspected here:
+     * the job reports that itself.
+     */
+    void warnIfAgainst(String model) {
+        if (decodingMode == null || Guidance.Decoding.parse(decodingMode) != Guidance.Decoding.FREE) {
+            return;
+        }
+        try {
+            java.nio.file.Path dir = org.gner.model.load.ModelLoader.inspect(model).dir();
+            String meant = org.gner.model.ModelConfigs.GenerationDefaults.read(dir).gnerDecoding().orElse("free");
+            if (meant.equalsIgnoreCase("constrained")) {
+                System.err.println("warning: " + model + " is meant for constrained decoding (its generation_config.json"
+                        + " says \"gner_decoding\": \"constrained\"); with --decoding free it may write no usable output");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the job names the problem with the model
+        }
+    }
+
     DecodingOptions toOptions(int maxBatchRows) {
         Guidance guidance = new Guidance(decodingMode == null ? null : Guidance.Decoding.parse(decodingMode),
                 Guidance.Draft.parse(draft), draftTokens, true, outsideBias == null ? Double.NaN : outsideBias);

@@ -37,6 +37,7 @@ final class EvaluateCommand extends ModelJobCommand implements Callable<Integer>
 
     @Override
     public Integer call() {
+        decoding.warnIfAgainst(model.model);
         LabelOrder order = labelOrder.strip().equalsIgnoreCase("seeded") ? LabelOrder.seeded(seed)
                 : LabelOrder.parse(labelOrder);
         EvaluateJob.Result result = job.inSession("gner evaluate", spark -> EvaluateJob.run(spark,

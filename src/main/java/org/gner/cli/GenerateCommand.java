@@ -45,6 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        decoding.warnIfAgainst(model.model);
         if (Files.exists(output) && !overwrite) {
             throw new IllegalArgumentException("output " + output + " already exists (use --overwrite)");
         }

@@ -86,6 +86,22 @@ class GenerationCommandsTest {
         }
     }
 
+    /** The shipped model says it is meant for constrained decoding: free decoding of it gets a warning. */
+    @Test
+    void freeDecodingOfAConstrainedModelIsWarnedAbout() throws IOException {
+        Path input = tmp.resolve("one-prompt.jsonl");
+        Files.writeString(input, JSON.createObjectNode().put("id", "w").put("prompt", org.gner.prompt.PromptBuilder
+                .instruction(List.of("person"), List.of("Ann", "sings"), null)).toString() + "\n");
+        String shipped = Path.of("models/gner-t5-mini").toAbsolutePath().toString();
+        String free = ConsoleCapture.stderr(() -> assertEquals(0, GnerCli.execute("generate", "--model", shipped,
+                "--input", input.toString(), "--output", tmp.resolve("free.jsonl").toString(), "--decoding", "free",
+                "--max-new-tokens", "4")));
+        assertTrue(free.contains("warning: " + shipped + " is meant for constrained decoding"), free);
+        String constrained = ConsoleCapture.stderr(() -> assertEquals(0, GnerCli.execute("generate", "--model", shipped,
+                "--input", input.toString(), "--output", tmp.resolve("constrained.jsonl").toString())));
+        assertFalse(constrained.contains("warning:"), constrained);
+    }
+
     @Test
     void generateNamesTheBadLine() throws IOException {
         Path input = Files.write(tmp.resolve("bad.jsonl"), List.of("{\"id\": \"a\", \"prompt\": \"x\"}",
