@@ -55,6 +55,44 @@ class IncrementalAnnotateTest {
                 IncrementalCorpus.MAX_WORDS, "delta"), 1, retryErrors);
     }
 
+    /**
+     * A table written before entity confidences (no low_confidence_entities, entities without confidence)
+     * takes its next run: the columns are added by a schema merge, new rows carry them, old rows stay.
+     */
+    @Test
+    void aTableFromBeforeEntityConfidencesGetsTheNewColumns() throws IOException {
+        Path in = tmp.resolve("old-schema-in");
+        Path table = tmp.resolve("old-schema-table");
+        List<org.apache.spark.sql.types.StructField> fields = new java.util.ArrayList<>();
+        for (org.apache.spark.sql.types.StructField f : AnnotationTable.SCHEMA.fields()) {
+            if (f.name().equals("low_confidence_entities")) {
+                continue;
+            }
+            if (f.name().equals("entities")) {
+                org.apache.spark.sql.types.StructType entity = (org.apache.spark.sql.types.StructType)
+                        ((org.apache.spark.sql.types.ArrayType) f.dataType()).elementType();
+                org.apache.spark.sql.types.StructType old = new org.apache.spark.sql.types.StructType(
+                        java.util.Arrays.stream(entity.fields()).filter(e -> !e.name().equals("confidence"))
+                                .toArray(org.apache.spark.sql.types.StructField[]::new));
+                f = new org.apache.spark.sql.types.StructField(f.name(),
+                        org.apache.spark.sql.types.DataTypes.createArrayType(old, false), f.nullable(), f.metadata());
+            }
+            fields.add(f);
+        }
+        spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType(
+                fields.toArray(org.apache.spark.sql.types.StructField[]::new))).write().format("delta").save(table.toString());
+        List<String> docs = IncrementalCorpus.documents(0, 2);
+        IncrementalCorpus.write(in.resolve("a.txt"), docs);
+        IncrementalAnnotateJob.Result run = IncrementalAnnotateJob.run(spark, options(in, table, "auto", false));
+        assertEquals(2, run.added());
+        org.apache.spark.sql.types.StructType now = spark.read().format("delta").load(table.toString()).schema();
+        assertTrue(List.of(now.fieldNames()).contains("low_confidence_entities"));
+        assertTrue(List.of(((org.apache.spark.sql.types.StructType) ((org.apache.spark.sql.types.ArrayType)
+                now.apply("entities").dataType()).elementType()).fieldNames()).contains("confidence"));
+        IncrementalCorpus.assertTableHolds(spark, table.toString(),
+                Map.of("a.txt:1", docs.get(0), "a.txt:2", docs.get(1)));
+    }
+
     @Test
     void eachRunTakesOnlyTheNewFilesAndTheTableHoldsEverySentenceOnce() throws IOException {
         Path in = tmp.resolve("text-in");
