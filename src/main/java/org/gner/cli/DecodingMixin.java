@@ -43,8 +43,8 @@ final class DecodingMixin {
     @Option(names = "--draft-tokens", defaultValue = "0", paramLabel = "<k>",
             description = "Most draft tokens verified per pass; 0 picks k from the batch size: 16 up to 2 rows, 8 up"
                     + " to 8, else 4 (constrained: 8). Each row's guesses adapt within k: two more after a fully accepted draft, half"
-                    + " after one rejected at its first guess (a row whose guesses keep failing stops guessing and"
-                    + " tries one token every 8 passes) (default: ${DEFAULT-VALUE}).")
+                    + " after one rejected at its first guess, none after two such passes in a row (the row then"
+                    + " tries one token after 8 passes, twice as long after each failed try) (default: ${DEFAULT-VALUE}).")
     int draftTokens;
 
     @Option(names = "--o-bias", paramLabel = "<b>",

@@ -54,6 +54,8 @@ final class GuidedGreedy {
         int idle;
         /** Passes to wait before the next one-token probe: doubles after each failed probe. */
         int probeAfter = PROBE_AFTER;
+        /** Consecutive passes whose first speculative guess was rejected. */
+        int missedFirst;
         int forced; // of the current draft: its forced run (certain), then speculative tokens
         int speculated;
         final List<LabelDecision> decisions = new ArrayList<>(); // constrained: the label choices taken
@@ -70,8 +72,8 @@ final class GuidedGreedy {
         /**
          * After a pass that kept {@code kept} drafted tokens: a fully accepted speculation earns two more
          * tokens next time (HF's assisted generation schedule), a partly accepted one keeps the budget, one
-         * rejected at its first guess halves it, so a row whose guesses keep failing stops speculating
-         * after a few passes (a rejected draft position costs a block position in every layer) until a
+         * rejected at its first guess halves it and a second such pass in a row ends speculation, so a row
+         * whose guesses keep failing stops speculating after two passes (a rejected draft position costs a block position in every layer) until a
          * probe of one token after {@link #PROBE_AFTER} passes, twice as many after each failed probe (at
          * most {@link #MAX_PROBE_AFTER}).
          */
@@ -87,11 +89,15 @@ final class GuidedGreedy {
             if (acceptedGuesses == speculated) {
                 budget = Math.min(most, budget + 2);
                 probeAfter = PROBE_AFTER;
+                missedFirst = 0;
             } else if (acceptedGuesses == 0) {
                 if (budget == 1) {
                     probeAfter = Math.min(MAX_PROBE_AFTER, 2 * probeAfter); // a failed probe: wait longer next time
                 }
-                budget /= 2;
+                // a second first-guess miss in a row: this row's output does not follow the guesses at all
+                budget = ++missedFirst >= 2 ? 0 : budget / 2;
+            } else {
+                missedFirst = 0;
             }
             idle = 0;
         }

@@ -69,6 +69,9 @@ class AdaptiveDraftsTest {
         // probe one token every few passes
         assertTrue(model.fedPositions < 1.5 * (LENGTH + 1), model.fedPositions + " positions fed for "
                 + (LENGTH + 1) + " tokens");
+        // two passes of wrong first guesses in a row end speculation: 8 + 4 guesses, then one-token probes
+        // after 8 and 16 idle passes (halving down to one guess would have cost 8 + 4 + 2 + 1)
+        assertTrue(model.fedPositions <= LENGTH + 8 + 4 + 2, model.fedPositions + " positions fed");
     }
 
     /** Every fifth word an entity: drafts hold for four words at a time and keep being made. */
