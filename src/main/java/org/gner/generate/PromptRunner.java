@@ -35,11 +35,6 @@ public final class PromptRunner {
         this.labelTemperature = LabelTemperature.of(model.checkpoint().dir());
     }
 
-    /** The temperature word label probabilities are computed at (the model folder's, else 1). */
-    public double labelTemperature() {
-        return labelTemperature;
-    }
-
     public int maxInputTokens() {
         return limit.maxTokens();
     }

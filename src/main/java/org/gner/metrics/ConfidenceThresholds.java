@@ -49,8 +49,9 @@ public final class ConfidenceThresholds implements Serializable {
     private final Map<String, Counts> byDataset = new HashMap<>();
     private final List<String> order = new ArrayList<>();
 
+    /** Threshold k of the table: 0, 0.05, ..., 0.95. */
     public static double threshold(int k) {
-        return k / 20.0;
+        return (double) k / THRESHOLDS;
     }
 
     /**

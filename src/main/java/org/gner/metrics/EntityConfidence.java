@@ -1,7 +1,5 @@
 package org.gner.metrics;
 
-import java.util.Locale;
-
 /**
  * How an entity's confidence is made from its words' label probabilities. {@link #GEOMETRIC_MEAN} is
  * the one the jobs use: on the shipped model's held-out data it was the best calibrated of the three
@@ -41,9 +39,5 @@ public enum EntityConfidence {
             case MINIMUM -> min;
         };
         return Math.max(0, Math.min(1, value));
-    }
-
-    public static EntityConfidence parse(String name) {
-        return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 }

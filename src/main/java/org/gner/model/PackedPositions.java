@@ -14,13 +14,11 @@ import ai.djl.ndarray.types.Shape;
 public final class PackedPositions {
     private final int rows;
     private final int n;
-    private final int count;
-    private final NDArray flatIndex; // [count]: r * n + j of each fed position, in row order
+    private final NDArray flatIndex; // [fed]: r * n + j of each fed position, in row order
 
-    private PackedPositions(int rows, int n, int count, NDArray flatIndex) {
+    private PackedPositions(int rows, int n, NDArray flatIndex) {
         this.rows = rows;
         this.n = n;
-        this.count = count;
         this.flatIndex = flatIndex;
     }
 
@@ -55,22 +53,17 @@ public final class PackedPositions {
                 index[at++] = (long) r * n + j;
             }
         }
-        return new PackedPositions(rows, n, count, manager.create(index, new Shape(count)));
+        return new PackedPositions(rows, n, manager.create(index, new Shape(count)));
     }
 
-    /** Fed positions in all. */
-    public int count() {
-        return count;
-    }
-
-    /** The fed positions of {@code [rows, n, ...]} (or of {@code [rows, n]} token ids): {@code [count, ...]}. */
+    /** The fed positions of {@code [rows, n, ...]} (or of {@code [rows, n]} token ids): {@code [fed, ...]}. */
     public NDArray pack(NDArray blockLayout) {
         Shape s = blockLayout.getShape();
         NDArray flat = blockLayout.reshape(new Shape(rows * (long) n).addAll(s.slice(2))); // [rows * n, ...]
         return flat.get(new NDIndex("{}", flatIndex));
     }
 
-    /** {@code packed [count, width]} back in the block layout {@code [rows, n, width]}, zeros at padding. */
+    /** {@code packed [fed, width]} back in the block layout {@code [rows, n, width]}, zeros at padding. */
     public NDArray spread(NDArray packed) {
         long width = packed.getShape().get(1);
         NDArray block = packed.getManager().zeros(new Shape(rows * (long) n, width), packed.getDataType());

@@ -63,8 +63,9 @@ final class ConfidenceOutput {
     /** Writes {@code thresholds/}; returns metrics.json's {@code "confidence"} section. */
     static ObjectNode write(SparkSession spark, ConfidenceThresholds counts, List<String> datasets, double temperature,
             OutputDir out) {
+        List<ConfidenceThresholds.Row> table = counts.rows(datasets);
         List<Row> rows = new ArrayList<>();
-        for (ConfidenceThresholds.Row t : counts.rows(datasets)) {
+        for (ConfidenceThresholds.Row t : table) {
             rows.add(RowFactory.create(t.dataset(), t.threshold(), t.correct(), t.predicted(), t.gold(), t.precision(),
                     t.recall(), t.f1()));
         }
@@ -74,7 +75,6 @@ final class ConfidenceOutput {
         confidence.put("label_temperature", temperature);
         confidence.put("aggregation", EntityConfidence.DEFAULT.name().toLowerCase(java.util.Locale.ROOT));
         ArrayNode perDataset = confidence.putArray("datasets");
-        List<ConfidenceThresholds.Row> table = counts.rows(datasets);
         for (ConfidenceThresholds.Calibration c : counts.calibration(datasets)) {
             ObjectNode d = perDataset.addObject();
             d.put("dataset", c.dataset());
