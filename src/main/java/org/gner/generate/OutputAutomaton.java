@@ -137,12 +137,18 @@ public final class OutputAutomaton {
         return new Cursor(this);
     }
 
-    /** Per-word labels of a token sequence the automaton accepts (free outputs may stop early). */
-    public List<String> labelsOf(long[] tokens) {
+    /** A cursor that has read {@code tokens}. */
+    public Cursor cursorAfter(long[] tokens) {
         Cursor c = start();
         for (long t : tokens) {
             c.advance(t);
         }
+        return c;
+    }
+
+    /** Per-word labels of a token sequence the automaton accepts (free outputs may stop early). */
+    public List<String> labelsOf(long[] tokens) {
+        Cursor c = cursorAfter(tokens);
         List<String> out = new ArrayList<>(words.size());
         for (int i = 0; i < words.size(); i++) {
             int label = i < c.labels.length ? c.labels[i] : -1;

@@ -29,6 +29,15 @@ public record PromptResult(long[] inputIds, int promptTokens, long[] tokenIds, S
         this(inputIds, promptTokens, tokenIds, text, error, 0, 0, List.of(), null);
     }
 
+    /**
+     * {@link #wordLabelProbabilities} when they are one per word of a sentence of {@code words} words (the
+     * prompt's own sentence), else null.
+     */
+    public double[] wordLabelProbabilities(int words) {
+        return wordLabelProbabilities != null && wordLabelProbabilities.length == words ? wordLabelProbabilities
+                : null;
+    }
+
     public boolean truncated() {
         return inputIds.length < promptTokens;
     }

@@ -74,10 +74,7 @@ public final class WordLabelProbabilities {
 
     /** Words whose whole spelling {@code tokens} holds (all of them once EOS was read). */
     private static int finishedWords(OutputAutomaton automaton, long[] tokens) {
-        OutputAutomaton.Cursor cursor = automaton.start();
-        for (long t : tokens) {
-            cursor.advance(t);
-        }
+        OutputAutomaton.Cursor cursor = automaton.cursorAfter(tokens);
         return cursor.finished() ? automaton.words().size() : cursor.lost() ? 0 : cursor.word();
     }
 }

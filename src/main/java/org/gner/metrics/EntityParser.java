@@ -70,7 +70,6 @@ public final class EntityParser {
     }
 
     private static Entity entity(List<String> spanWords, String type) {
-        return new Entity(
-                AnswerNormalizer.normalize(String.join(" ", spanWords)), AnswerNormalizer.normalize(type));
+        return Entity.normalized(String.join(" ", spanWords), type);
     }
 }

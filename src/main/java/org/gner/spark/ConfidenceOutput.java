@@ -2,10 +2,8 @@ package org.gner.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createStructField;
-import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,15 +26,9 @@ import org.gner.metrics.EntityConfidence;
  * and reliability bins. Counted per partition on the executors, merged on the driver.
  */
 final class ConfidenceOutput {
-    static final StructType THRESHOLDS_SCHEMA = createStructType(List.of(
-            createStructField("dataset", StringType, false),
-            createStructField("threshold", DoubleType, false),
-            createStructField("n_correct", LongType, false),
-            createStructField("n_pred", LongType, false),
-            createStructField("n_gold", LongType, false),
-            createStructField("precision", DoubleType, false),
-            createStructField("recall", DoubleType, false),
-            createStructField("f1", DoubleType, false)));
+    static final StructType THRESHOLDS_SCHEMA = MetricsOutput.scoredTable(List.of(
+            createStructField("dataset", StringType, false), createStructField("threshold", DoubleType, false)),
+            List.of());
 
     private ConfidenceOutput() {}
 
@@ -51,9 +43,7 @@ final class ConfidenceOutput {
         List<Row> entities = r.isNullAt(2) ? List.of() : r.getList(2);
         List<ConfidenceThresholds.Scored> scored = new ArrayList<>(entities.size());
         for (Row e : entities) {
-            scored.add(new ConfidenceThresholds.Scored(
-                    new Entity(org.gner.metrics.AnswerNormalizer.normalize(e.getString(0)),
-                            org.gner.metrics.AnswerNormalizer.normalize(e.getString(1))),
+            scored.add(new ConfidenceThresholds.Scored(Entity.normalized(e.getString(0), e.getString(1)),
                     e.isNullAt(4) ? null : e.getDouble(4), e.getBoolean(5)));
         }
         counts.add(r.getString(0), scored, r.getInt(1));

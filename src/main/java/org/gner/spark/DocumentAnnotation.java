@@ -110,12 +110,6 @@ final class DocumentAnnotation implements Serializable {
         return org.apache.spark.sql.RowFactory.create(values);
     }
 
-    /** The sentence's word label probabilities, or null when the decoding gave none for its words. */
-    private static double[] confidences(PromptResult result, Unit u) {
-        double[] p = result.wordLabelProbabilities();
-        return p != null && p.length == u.sentence().words().size() ? p : null;
-    }
-
     private Row annotated(Unit u, PromptResult result, PredictionStructurer structurer) {
         if (result.failed()) {
             return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, null, null, null,
@@ -124,8 +118,8 @@ final class DocumentAnnotation implements Serializable {
         try {
             StructuredPrediction structured = structurer.structure(u.sentence().wordTexts(), labels, result.text());
             return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, structured,
-                    EntitySpans.locate(u.text(), u.sentence(), structured.labels()), confidences(result, u),
-                    minConfidence, null);
+                    EntitySpans.locate(u.text(), u.sentence(), structured.labels()),
+                    result.wordLabelProbabilities(u.sentence().words().size()), minConfidence, null);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return AnnotationSchema.sentence(u.row(), u.id(), u.index(), u.sentence(), result, null, null, null,

@@ -17,34 +17,39 @@ import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.gner.metrics.DatasetMetrics;
 import org.gner.metrics.LabelMetrics;
 
 /** Writes a {@link MetricsReport} as {@code metrics/}, {@code label_metrics/}, {@code metrics.json} and a table. */
 public final class MetricsOutput {
-    public static final StructType METRICS_SCHEMA = createStructType(List.of(
-            createStructField("dataset", StringType, false),
-            createStructField("n_sentences", LongType, false),
-            createStructField("n_correct", LongType, false),
-            createStructField("n_pred", LongType, false),
-            createStructField("n_gold", LongType, false),
-            createStructField("precision", DoubleType, false),
-            createStructField("recall", DoubleType, false),
-            createStructField("f1", DoubleType, false),
-            createStructField("n_subsequence_match", LongType, false),
-            createStructField("n_lcs_match", LongType, false),
-            createStructField("n_empty_output", LongType, false)));
+    public static final StructType METRICS_SCHEMA = scoredTable(
+            List.of(createStructField("dataset", StringType, false), createStructField("n_sentences", LongType, false)),
+            List.of(createStructField("n_subsequence_match", LongType, false),
+                    createStructField("n_lcs_match", LongType, false),
+                    createStructField("n_empty_output", LongType, false)));
 
-    public static final StructType LABEL_METRICS_SCHEMA = createStructType(List.of(
-            createStructField("dataset", StringType, false),
-            createStructField("label", StringType, false),
-            createStructField("n_correct", LongType, false),
-            createStructField("n_pred", LongType, false),
-            createStructField("n_gold", LongType, false),
-            createStructField("precision", DoubleType, false),
-            createStructField("recall", DoubleType, false),
-            createStructField("f1", DoubleType, false)));
+    public static final StructType LABEL_METRICS_SCHEMA = scoredTable(
+            List.of(createStructField("dataset", StringType, false), createStructField("label", StringType, false)),
+            List.of());
+
+    /**
+     * A table of GNER's counts and scores: {@code keys}, then {@code n_correct, n_pred, n_gold, precision,
+     * recall, f1}, then {@code after}.
+     */
+    static StructType scoredTable(List<StructField> keys, List<StructField> after) {
+        List<StructField> fields = new ArrayList<>(keys);
+        fields.addAll(List.of(
+                createStructField("n_correct", LongType, false),
+                createStructField("n_pred", LongType, false),
+                createStructField("n_gold", LongType, false),
+                createStructField("precision", DoubleType, false),
+                createStructField("recall", DoubleType, false),
+                createStructField("f1", DoubleType, false)));
+        fields.addAll(after);
+        return createStructType(fields);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -89,10 +89,7 @@ final class SentenceEvaluation implements Serializable {
     private static List<Row> predictedEntities(GnerRecord record, ScoredPrediction scored, PromptResult result) {
         List<String> words = record.instance().words();
         Set<Entity> gold = new HashSet<>(EntityParser.parse(words, record.instance().labels()));
-        double[] probabilities = result.wordLabelProbabilities();
-        if (probabilities != null && probabilities.length != words.size()) {
-            probabilities = null; // not this sentence's words (cannot happen for GNER prompts)
-        }
+        double[] probabilities = result.wordLabelProbabilities(words.size());
         List<Row> out = new ArrayList<>();
         for (EntityParser.Span span : EntityParser.spans(words, scored.structured().labels())) {
             out.add(PredictionSchema.entity(String.join(" ", words.subList(span.wordStart(), span.wordEnd())),
