@@ -42,9 +42,10 @@ final class DecodingMixin {
 
     @Option(names = "--draft-tokens", defaultValue = "0", paramLabel = "<k>",
             description = "Most draft tokens verified per pass; 0 picks k from the batch size: 16 up to 2 rows, 8 up"
-                    + " to 8, else 4 (constrained: 8). Each row's guesses adapt within k: two more after a fully accepted draft, half"
-                    + " after one rejected at its first guess, none after two such passes in a row (the row then"
-                    + " tries one token after 8 passes, twice as long after each failed try) (default: ${DEFAULT-VALUE}).")
+                    + " to 8, else 4 (constrained: 8). Each row's guesses adapt within k: two more after a fully"
+                    + " accepted draft, half after one rejected at its first guess, none after two such passes in a"
+                    + " row (the row then tries one token after 8 passes, twice as long after each failed try)"
+                    + " (default: ${DEFAULT-VALUE}).")
     int draftTokens;
 
     @Option(names = "--o-bias", paramLabel = "<b>",
@@ -67,8 +68,9 @@ final class DecodingMixin {
             java.nio.file.Path dir = org.gner.model.load.ModelLoader.inspect(model).dir();
             String meant = org.gner.model.ModelConfigs.GenerationDefaults.read(dir).gnerDecoding().orElse("free");
             if (meant.equalsIgnoreCase("constrained")) {
-                System.err.println("warning: " + model + " is meant for constrained decoding (its generation_config.json"
-                        + " says \"gner_decoding\": \"constrained\"); with --decoding free it may write no usable output");
+                System.err.println("warning: " + model + " is meant for constrained decoding (its"
+                        + " generation_config.json says \"gner_decoding\": \"constrained\"); with --decoding free it"
+                        + " may write no usable output");
             }
         } catch (java.io.IOException | RuntimeException e) {
             // the job names the problem with the model

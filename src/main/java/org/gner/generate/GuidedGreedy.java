@@ -73,9 +73,9 @@ final class GuidedGreedy {
          * After a pass that kept {@code kept} drafted tokens: a fully accepted speculation earns two more
          * tokens next time (HF's assisted generation schedule), a partly accepted one keeps the budget, one
          * rejected at its first guess halves it and a second such pass in a row ends speculation, so a row
-         * whose guesses keep failing stops speculating after two passes (a rejected draft position costs a block position in every layer) until a
-         * probe of one token after {@link #PROBE_AFTER} passes, twice as many after each failed probe (at
-         * most {@link #MAX_PROBE_AFTER}).
+         * whose guesses keep failing stops speculating after two passes (a rejected draft position costs a
+         * block position in every layer) until a probe of one token after {@link #PROBE_AFTER} passes, twice
+         * as many after each failed probe (at most {@link #MAX_PROBE_AFTER}).
          */
         void learn(int kept, int most) {
             if (speculated == 0) {
@@ -180,7 +180,8 @@ final class GuidedGreedy {
                 }
                 int[] drop = new int[n];
                 try (NDManager step = scope.newSubManager()) {
-                    StepOutput output = state.forwardStep(step.create(block, new Shape(n, width)), fedPerRow); // [rows, width] positions
+                    // [rows, width] positions
+                    StepOutput output = state.forwardStep(step.create(block, new Shape(n, width)), fedPerRow);
                     Picks picks = pick(output, allowed, penalties, fed, constrained); // [rows * width]
                     for (int r = 0; r < n; r++) {
                         Row row = active.get(r);

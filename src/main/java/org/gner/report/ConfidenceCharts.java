@@ -55,7 +55,8 @@ final class ConfidenceCharts {
         return s.append("</svg>").toString();
     }
 
-    private static void polyline(StringBuilder s, List<RunConfidence.ThresholdPoint> points, String colour, char which) {
+    private static void polyline(StringBuilder s, List<RunConfidence.ThresholdPoint> points, String colour,
+            char which) {
         s.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.8\" points=\"");
         for (RunConfidence.ThresholdPoint p : points) {
             double v = which == 'p' ? p.precision() : which == 'r' ? p.recall() : p.f1();
@@ -66,7 +67,8 @@ final class ConfidenceCharts {
 
     private static void legend(StringBuilder s, int x, int y, String colour, String label) {
         s.append("<line x1=\"").append(x).append("\" x2=\"").append(x + 14).append("\" y1=\"").append(y - 4)
-                .append("\" y2=\"").append(y - 4).append("\" stroke=\"").append(colour).append("\" stroke-width=\"2\"/>")
+                .append("\" y2=\"").append(y - 4).append("\" stroke=\"").append(colour)
+                .append("\" stroke-width=\"2\"/>")
                 .append("<text x=\"").append(x + 18).append("\" y=\"").append(y).append("\" font-size=\"10\">")
                 .append(label).append("</text>\n");
     }

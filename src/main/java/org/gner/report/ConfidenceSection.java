@@ -60,8 +60,9 @@ final class ConfidenceSection {
                 if (d == null) {
                     continue;
                 }
-                h.append("<figure class=\"reliability\">").append(ConfidenceCharts.reliability(dataset + ": reliability",
-                        d.bins())).append(ConfidenceCharts.thresholds(dataset + ": by threshold", d.thresholds()))
+                h.append("<figure class=\"reliability\">")
+                        .append(ConfidenceCharts.reliability(dataset + ": reliability", d.bins()))
+                        .append(ConfidenceCharts.thresholds(dataset + ": by threshold", d.thresholds()))
                         .append("</figure>\n");
             }
             h.append("</div>\n");

@@ -11,8 +11,8 @@ final class SummarySection {
     static void render(ReportContent content, StringBuilder h) {
         h.append("<section id=\"summary\"><h2>1. Summary</h2>\n");
         h.append("<p class=\"note\">Average F1 is GNER's plain mean of the per-dataset F1. Throughput comes from the"
-                + " run's <code>run.json</code> (whole-job wall time); a <code>score</code> run has none. Entity ECE: the"
-                + " expected calibration error of entity confidences over the run's datasets (section 7).</p>\n");
+                + " run's <code>run.json</code> (whole-job wall time); a <code>score</code> run has none. Entity ECE:"
+                + " the expected calibration error of entity confidences over the run's datasets (section 7).</p>\n");
         h.append("<table><thead><tr><th></th><th>run</th><th>model</th><th>decoding</th><th class=\"num\">datasets</th>"
                 + "<th class=\"num\">sentences</th><th class=\"num\">average F1</th><th class=\"num\">sentences/s</th>"
                 + "<th class=\"num\">output tokens/s</th><th class=\"num\">passes/token</th><th class=\"num\">errors</th>"

@@ -109,8 +109,8 @@ public final class AnnotateJob {
                     o.decoding(), FaultInjection.partitionToFail(spark));
             LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
             CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
-            DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), o.minConfidence(), done,
-                    loads);
+            DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), o.minConfidence(),
+                    done, loads);
             JavaRDD<Row> annotated = input.partitionBy(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);
             // Sentences are only known once executors have segmented the documents: no total.

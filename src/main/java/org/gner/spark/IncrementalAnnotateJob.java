@@ -308,8 +308,8 @@ public final class IncrementalAnnotateJob {
                     .select("id", "text", "error", "row", "source_file", "content_sha256")
                     .toJavaRDD().zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
             LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
-            DocumentAnnotation annotation = new DocumentAnnotation(spec, options.labels(), options.maxWords(), options.minConfidence(), done,
-                    loads);
+            DocumentAnnotation annotation = new DocumentAnnotation(spec, options.labels(), options.maxWords(),
+                    options.minConfidence(), done, loads);
             JavaRDD<Row> rows = keyed.partitionBy(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);
             List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>(

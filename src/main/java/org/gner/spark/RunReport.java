@@ -99,7 +99,8 @@ final class RunReport {
     static void confidence(ObjectNode root, double minConfidence, java.nio.file.Path modelDir) {
         root.putObject("confidence").put("min_confidence", minConfidence)
                 .put("label_temperature", org.gner.generate.LabelTemperature.of(modelDir))
-                .put("aggregation", org.gner.metrics.EntityConfidence.DEFAULT.name().toLowerCase(java.util.Locale.ROOT));
+                .put("aggregation",
+                        org.gner.metrics.EntityConfidence.DEFAULT.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     static int executorCount(SparkContext sc) {

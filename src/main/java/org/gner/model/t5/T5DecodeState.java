@@ -159,7 +159,8 @@ final class T5DecodeState implements DecodeState {
             NDIndex valuesSoFar = new NDIndex().addIndices(1).addAllDim(2).addSliceDim(0, end);
             for (int i = 0; i < decoder.length; i++) {
                 DecoderBlock block = decoder[i];
-                NDArray qkv = inRows(packed, layers.norm(h, block.self().norm()).matMul(block.self().qkv())); // [rows, n, 3 * inner]
+                // [rows, n, 3 * inner]
+                NDArray qkv = inRows(packed, layers.norm(h, block.self().norm()).matMul(block.self().qkv()));
                 NDArray newKv = qkv.get(T5Layers.sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
                         .reshape(rows, n, 2, heads, config.dKv()); // [rows, n, 2, heads, d_kv]
                 if (uniform) {
@@ -172,8 +173,10 @@ final class T5DecodeState implements DecodeState {
                 NDArray attention = fedOnly(packed, layers.attend(layers.heads(qkv, 0, inner), keysT, values, bias));
                 h = layers.residual(h, T5Layers.toType(attention.matMul(block.self().out()), DataType.FLOAT32));
 
-                NDArray q = inRows(packed, layers.norm(h, block.cross().norm()).matMul(block.cross().q())); // [rows, n, inner]
-                attention = fedOnly(packed, layers.attend(layers.heads(q, 0, inner), crossKeysT[i], crossValues[i], keyMask));
+                // [rows, n, inner]
+                NDArray q = inRows(packed, layers.norm(h, block.cross().norm()).matMul(block.cross().q()));
+                attention = fedOnly(packed,
+                        layers.attend(layers.heads(q, 0, inner), crossKeysT[i], crossValues[i], keyMask));
                 h = layers.residual(h, T5Layers.toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
 
                 h = layers.residual(h, layers.feedForward(h, block.ff()));
