@@ -18,7 +18,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
     private static final String[] CORE = {"org.gner.data..", "org.gner.prompt..", "org.gner.model..",
             "org.gner.generate..", "org.gner.structure..", "org.gner.metrics..", "org.gner.train..",
-            "org.gner.report.."};
+            "org.gner.report..", "org.gner.annotate.."};
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("org.gner.(**)").should().beFreeOfCycles();
@@ -33,6 +33,7 @@ class ArchitectureTest {
             .layer("generate").definedBy("org.gner.generate..")
             .layer("train").definedBy("org.gner.train..")
             .layer("report").definedBy("org.gner.report..")
+            .layer("annotate").definedBy("org.gner.annotate..")
             .layer("spark").definedBy("org.gner.spark..")
             .layer("cli").definedBy("org.gner.cli..")
             .whereLayer("data").mayNotAccessAnyLayer()
@@ -43,6 +44,7 @@ class ArchitectureTest {
             .whereLayer("generate").mayOnlyAccessLayers("data", "prompt", "model")
             .whereLayer("train").mayOnlyAccessLayers("data", "prompt", "model", "generate", "structure", "metrics")
             .whereLayer("report").mayOnlyAccessLayers("metrics")
+            .whereLayer("annotate").mayOnlyAccessLayers("data", "prompt", "model", "generate", "structure", "metrics")
             .whereLayer("spark").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer();
 

@@ -1,11 +1,12 @@
 package org.gner.cli;
 
+import org.gner.model.ShippedModel;
 import picocli.CommandLine.Option;
 
 /** The model options shared by generate, evaluate and annotate (--device from {@link DeviceOption}). */
 final class ModelOptions extends DeviceOption {
     /** The small model trained here and shipped in models/; jobs/gner sets gner.home to the project folder. */
-    static final String SHIPPED_MODEL = "${sys:gner.home:-.}/models/gner-t5-mini";
+    static final String SHIPPED_MODEL = "${sys:gner.home:-.}/" + ShippedModel.FOLDER;
 
     @Option(names = "--model", defaultValue = SHIPPED_MODEL, paramLabel = "<dir|hub id>",
             description = "HF model folder (config.json, tokenizer.json, safetensors) or hub id org/name[@rev];"

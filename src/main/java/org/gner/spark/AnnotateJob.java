@@ -8,8 +8,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -21,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.gner.annotate.EntityLabels;
 import org.gner.generate.DecodingOptions;
 import org.gner.generate.InputLimit;
 import org.gner.model.CheckpointInfo;
@@ -78,21 +77,12 @@ public final class AnnotateJob {
 
     /** {@code "person, organization,person"} to {@code [person, organization]}. */
     public static List<String> parseLabels(String labels) {
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (String part : labels.split(",")) {
-            if (!part.isBlank()) {
-                out.add(part.strip());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("--labels names no entity type");
-        }
-        return new ArrayList<>(out);
+        return EntityLabels.parse(labels);
     }
 
     public static Result run(SparkSession spark, Options given) {
         long started = System.nanoTime();
-        CheckpointInfo checkpoint = EvaluateJob.inspect(given.model());
+        CheckpointInfo checkpoint = ModelReference.inspect(given.model());
         Options o = given.withDecoding(given.decoding().withGuidance(
                 given.decoding().guidance().resolvedFor(checkpoint.dir())));
         int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
@@ -111,7 +101,7 @@ public final class AnnotateJob {
             CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
             DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), o.minConfidence(),
                     done, loads);
-            JavaRDD<Row> annotated = input.partitionBy(new StridedPartitioner(partitions))
+            JavaRDD<Row> annotated = input.repartitionAndSortWithinPartitions(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);
             // Sentences are only known once executors have segmented the documents: no total.
             try (JobProgress progress = JobProgress.start(jsc.sc(), "annotate", "sentences", -1, 5000)) {

@@ -9,17 +9,15 @@ import static org.apache.spark.sql.types.DataTypes.createArrayType;
 import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.gner.annotate.EntityAnnotation;
+import org.gner.annotate.SentenceAnnotation;
 import org.gner.data.TextSentence;
 import org.gner.generate.PromptResult;
-import org.gner.metrics.EntityConfidence;
-import org.gner.structure.EntitySpan;
-import org.gner.structure.StructuredPrediction;
 
 /**
  * {@code annotate}'s {@code annotations/}: one row per sentence of every input row. Offsets are code
@@ -59,36 +57,23 @@ final class AnnotationSchema {
 
     private AnnotationSchema() {}
 
-    /**
-     * A sentence with its entities, or (structured == null) with its error. An entity's confidence comes
-     * from {@code wordProbabilities} ({@link EntityConfidence#DEFAULT}; null without them); one below
-     * {@code minConfidence} goes to {@code low_confidence_entities} (one without a confidence stays).
-     */
-    static Row sentence(long row, String id, int index, TextSentence sentence, PromptResult result,
-            StructuredPrediction structured, List<EntitySpan> entities, double[] wordProbabilities,
-            double minConfidence, String error) {
-        Object labels = null;
-        Object entityRows = null;
-        Object lowRows = null;
-        String matchKind = null;
-        if (structured != null) {
-            labels = ScoredSentenceSchema.scalaSeq(structured.labels().toArray());
-            matchKind = structured.matchKind().name().toLowerCase(Locale.ROOT);
-            List<Object> kept = new ArrayList<>();
-            List<Object> low = new ArrayList<>();
-            for (EntitySpan s : entities) {
-                Double confidence = EntityConfidence.DEFAULT.of(wordProbabilities, s.wordStart(), s.wordEnd());
-                Row e = RowFactory.create(s.text(), s.label(), s.start(), s.end(), s.wordStart(), s.wordEnd(),
-                        confidence);
-                (confidence != null && confidence < minConfidence ? low : kept).add(e);
-            }
-            entityRows = ScoredSentenceSchema.scalaSeq(kept.toArray());
-            lowRows = ScoredSentenceSchema.scalaSeq(low.toArray());
-        }
-        return RowFactory.create(row, id, index, sentence.start(), sentence.end(),
-                ScoredSentenceSchema.scalaSeq(sentence.wordTexts().toArray()), labels, entityRows, result.text(),
-                matchKind, result.inputIds().length, result.outputTokens(), result.truncated(), error,
-                result.decoderPasses(), result.acceptedDrafts(), lowRows);
+    /** A sentence's row: its entities and low-confidence entities, or (when it failed) its error. */
+    static Row sentence(long row, String id, SentenceAnnotation s) {
+        PromptResult result = s.result();
+        TextSentence sentence = s.sentence();
+        boolean ok = !s.failed();
+        return RowFactory.create(row, id, s.index(), sentence.start(), sentence.end(),
+                ScoredSentenceSchema.scalaSeq(sentence.wordTexts().toArray()),
+                ok ? ScoredSentenceSchema.scalaSeq(s.wordLabels().toArray()) : null,
+                ok ? entityRows(s.entities()) : null, result.text(),
+                ok ? s.matchKind().name().toLowerCase(Locale.ROOT) : null, result.inputIds().length,
+                result.outputTokens(), result.truncated(), s.error(), result.decoderPasses(), result.acceptedDrafts(),
+                ok ? entityRows(s.lowConfidence()) : null);
+    }
+
+    private static Object entityRows(List<EntityAnnotation> entities) {
+        return ScoredSentenceSchema.scalaSeq(entities.stream().map(e -> RowFactory.create(e.text(), e.label(),
+                e.start(), e.end(), e.wordStart(), e.wordEnd(), e.confidence())).toArray());
     }
 
     /** The one row of an input row without sentences: empty, or failed with {@code error}. */

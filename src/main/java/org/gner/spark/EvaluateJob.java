@@ -54,7 +54,7 @@ public final class EvaluateJob {
 
     public static Result run(SparkSession spark, Options given) {
         long started = System.nanoTime();
-        CheckpointInfo checkpoint = inspect(given.model());
+        CheckpointInfo checkpoint = ModelReference.inspect(given.model());
         Options o = given.withDecoding(given.decoding().withGuidance(
                 given.decoding().guidance().resolvedFor(checkpoint.dir())));
         int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
@@ -130,14 +130,6 @@ public final class EvaluateJob {
             return r.getLong(0) == 0 ? new Totals(0, 0, 0, 0, 0, 0, 0)
                     : new Totals(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
                             r.getLong(6));
-        }
-    }
-
-    static CheckpointInfo inspect(String model) {
-        try {
-            return ModelLoader.inspect(model);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot use model " + model + ": " + e.getMessage(), e);
         }
     }
 }

@@ -13,14 +13,14 @@ import org.gner.model.load.ModelCache;
  * executor loads the model once (per GPU it drives) and all its tasks share it. Each task computes
  * with {@code spark.task.cpus} libtorch threads.
  */
-final class ExecutorModels {
+public final class ExecutorModels {
     private ExecutorModels() {}
 
     /**
      * The model for the running task. Reports {@code executorId<TAB>loads} to {@code loads}: how many
-     * times this JVM has loaded the model so far (the driver keeps the maximum per executor).
+     * times this JVM has loaded the model so far (the driver keeps the maximum per executor); null: no report.
      */
-    static LoadedModel forTask(GenerationSpec spec, CollectionAccumulator<String> loads) {
+    public static LoadedModel forTask(GenerationSpec spec, CollectionAccumulator<String> loads) {
         TaskContext task = TaskContext.get();
         String device = TaskDevices.device(spec.device(), TaskDevices.gpuAddresses(task));
         LoadedModel model = ModelCache.get(spec.model(), RuntimeOptions.parse(device, spec.dtype()));
@@ -31,7 +31,9 @@ final class ExecutorModels {
                     + model.checkpoint().dir() + " with digest " + model.digest() + ", but the driver saw "
                     + spec.digest() + ": every executor must see the same checkpoint");
         }
-        loads.add(executorId() + "\t" + ModelCache.loads(model.checkpoint().dir()));
+        if (loads != null) {
+            loads.add(executorId() + "\t" + ModelCache.loads(model.checkpoint().dir()));
+        }
         return model;
     }
 

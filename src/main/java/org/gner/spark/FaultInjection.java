@@ -1,7 +1,6 @@
 package org.gner.spark;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -51,27 +50,31 @@ final class FaultInjection {
 
     /** {@code rows}, or rows that throw after half of them on the first attempt of the chosen partition. */
     static <T> Iterator<T> maybeFailHalfWay(Iterator<T> rows, int size, int failPartition) {
+        return maybeFailAfter(rows, size / 2, failPartition);
+    }
+
+    /**
+     * {@code rows}, or rows that throw after {@code failAt} of them (or at their end, if fewer) on the
+     * first attempt of the chosen partition.
+     */
+    static <T> Iterator<T> maybeFailAfter(Iterator<T> rows, int failAt, int failPartition) {
         TaskContext task = TaskContext.get();
         if (failPartition < 0 || task == null || task.partitionId() != failPartition || task.attemptNumber() > 0) {
             return rows;
         }
-        int failAt = size / 2;
         return new Iterator<>() {
             private int emitted;
 
             @Override
             public boolean hasNext() {
-                return emitted < failAt || rows.hasNext();
+                return emitted <= failAt;
             }
 
             @Override
             public T next() {
-                if (emitted == failAt) {
+                if (emitted == failAt || !rows.hasNext()) {
                     throw new IllegalStateException("injected failure in partition " + failPartition
                             + " (" + CONF + ")");
-                }
-                if (!rows.hasNext()) {
-                    throw new NoSuchElementException();
                 }
                 emitted++;
                 return rows.next();

@@ -10,5 +10,5 @@ import org.gner.generate.DecodingOptions;
  *
  * @param failOnceAtPartition test hook: the first attempt of this partition fails half-way (-1: never)
  */
-record GenerationSpec(String model, String digest, String device, String dtype, DecodingOptions decoding,
+public record GenerationSpec(String model, String digest, String device, String dtype, DecodingOptions decoding,
         int failOnceAtPartition) implements Serializable {}

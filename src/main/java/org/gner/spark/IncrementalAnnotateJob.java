@@ -80,7 +80,7 @@ public final class IncrementalAnnotateJob {
             throw new IllegalArgumentException("--overwrite cannot be combined with --incremental: the table keeps"
                     + " what earlier runs annotated (delete " + given.output() + " to start over)");
         }
-        CheckpointInfo checkpoint = EvaluateJob.inspect(given.model());
+        CheckpointInfo checkpoint = ModelReference.inspect(given.model());
         AnnotateJob.Options o = given.withDecoding(given.decoding().withGuidance(
                 given.decoding().guidance().resolvedFor(checkpoint.dir())));
         int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
@@ -310,7 +310,7 @@ public final class IncrementalAnnotateJob {
             LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
             DocumentAnnotation annotation = new DocumentAnnotation(spec, options.labels(), options.maxWords(),
                     options.minConfidence(), done, loads);
-            JavaRDD<Row> rows = keyed.partitionBy(new StridedPartitioner(partitions))
+            JavaRDD<Row> rows = keyed.repartitionAndSortWithinPartitions(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);
             List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>(
                     List.of(AnnotationSchema.SCHEMA.fields()));

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import org.gner.model.LoadedModel;
-import org.gner.model.ModelTokenizer;
 import org.gner.structure.BackTokenizer;
 
 /**
@@ -14,14 +13,12 @@ import org.gner.structure.BackTokenizer;
  */
 final class JvmTokenizers {
     private static final ConcurrentHashMap<Path, BackTokenizer> LOADED = new ConcurrentHashMap<>();
-    /** By the model's tokenizer (identity): models stay loaded for the JVM's life (ModelCache). */
-    private static final ConcurrentHashMap<ModelTokenizer, BackTokenizer> OF_MODELS = new ConcurrentHashMap<>();
 
     private JvmTokenizers() {}
 
     /** GNER's back-tokenizer of a loaded model, over the model's own tokenizer (tokenizer.json read once). */
     static BackTokenizer backTokenizer(LoadedModel model) {
-        return OF_MODELS.computeIfAbsent(model.tokenizer(), BackTokenizer::over);
+        return BackTokenizer.shared(model.tokenizer());
     }
 
     /** For score: a tokenizer file with no model. */

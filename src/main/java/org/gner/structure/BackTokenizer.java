@@ -24,6 +24,8 @@ public final class BackTokenizer implements WordNormalizer, AutoCloseable {
     private final boolean ownsTokenizer;
     private final int cacheCapacity;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
+    /** By the model's tokenizer (identity): loaded models stay for the JVM's life. */
+    private static final Map<ModelTokenizer, BackTokenizer> SHARED = new ConcurrentHashMap<>();
 
     private BackTokenizer(ModelTokenizer tokenizer, boolean ownsTokenizer, int cacheCapacity) {
         this.tokenizer = tokenizer;
@@ -37,6 +39,14 @@ public final class BackTokenizer implements WordNormalizer, AutoCloseable {
      */
     public static BackTokenizer over(ModelTokenizer tokenizer) {
         return new BackTokenizer(tokenizer, false, DEFAULT_CACHE_CAPACITY);
+    }
+
+    /**
+     * One back-tokenizer per loaded tokenizer for the whole JVM, so its word cache outlives each
+     * task or window that uses it.
+     */
+    public static BackTokenizer shared(ModelTokenizer tokenizer) {
+        return SHARED.computeIfAbsent(tokenizer, BackTokenizer::over);
     }
 
     /** Loads {@code tokenizer.json} (the file, or the folder holding it) and its {@code tokenizer_config.json}. */
