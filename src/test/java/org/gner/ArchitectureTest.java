@@ -1,5 +1,6 @@
 package org.gner;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -51,6 +52,12 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule coreHasNoSpark = noClasses().that().resideInAnyPackage(CORE)
             .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..");
+
+    /** The Spark ML stage and the annotate jobs annotate through the one core annotator. */
+    @ArchTest
+    static final ArchRule annotationRunsOnTheCore = classes().that().haveFullyQualifiedName(
+            "org.gner.spark.ml.AnnotatorPartitions").or().haveFullyQualifiedName("org.gner.spark.DocumentAnnotation")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.gner.annotate.TextAnnotator");
 
     @ArchTest
     static final ArchRule contractBelowItsSubPackages = noClasses().that().resideInAPackage("org.gner.model")

@@ -1,10 +1,8 @@
 package org.gner.annotate;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.gner.data.TextSegmenter;
@@ -12,6 +10,7 @@ import org.gner.data.TextSentence;
 import org.gner.generate.GuidedPrompt;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
+import org.gner.generate.Windowed;
 import org.gner.metrics.EntityConfidence;
 import org.gner.model.LoadedModel;
 import org.gner.prompt.PromptBuilder;
@@ -62,25 +61,19 @@ public final class TextAnnotator {
      * @param sentencesDone told how many sentences each finished batch held (for progress)
      */
     public <K> Iterator<Annotated<K>> annotate(Iterator<TextInput<K>> inputs, IntConsumer sentencesDone) {
-        return new Iterator<>() {
-            private final ArrayDeque<Annotated<K>> ready = new ArrayDeque<>();
-
+        Iterator<Pending<K>> pending = new Iterator<>() {
             @Override
             public boolean hasNext() {
-                if (ready.isEmpty() && inputs.hasNext()) {
-                    ready.addAll(window(inputs, sentencesDone));
-                }
-                return !ready.isEmpty();
+                return inputs.hasNext();
             }
 
             @Override
-            public Annotated<K> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.poll();
+            public Pending<K> next() {
+                return pending(inputs.next());
             }
         };
+        return Windowed.map(pending, options.windowSentences(), p -> p.sentences().size(),
+                window -> window(window, sentencesDone));
     }
 
     /** One text's annotation (for small inputs; batch many texts through {@link #annotate}). */
@@ -91,12 +84,9 @@ public final class TextAnnotator {
     /** A text of the window, segmented, with its labels, or why it is not annotated. */
     private record Pending<K>(TextInput<K> input, List<String> labels, List<TextSentence> sentences, String error) {}
 
-    private <K> List<Annotated<K>> window(Iterator<TextInput<K>> inputs, IntConsumer sentencesDone) {
-        List<Pending<K>> texts = new ArrayList<>();
+    private <K> List<Annotated<K>> window(List<Pending<K>> texts, IntConsumer sentencesDone) {
         List<GuidedPrompt> prompts = new ArrayList<>();
-        while (inputs.hasNext() && prompts.size() < options.windowSentences()) {
-            Pending<K> p = pending(inputs.next());
-            texts.add(p);
+        for (Pending<K> p : texts) {
             for (TextSentence s : p.sentences()) {
                 prompts.add(prompt(s, p.labels()));
             }

@@ -72,7 +72,7 @@ public final class EvaluateJob {
 
         JavaRDD<Row> evaluated = input.rows()
                 .mapToPair(r -> new Tuple2<>(r.getLong(0), r))
-                .partitionBy(new StridedPartitioner(partitions))
+                .repartitionAndSortWithinPartitions(new StridedPartitioner(partitions))
                 .values()
                 .mapPartitions(evaluation::evaluatePartition);
         try (JobProgress progress = JobProgress.start(jsc.sc(), "evaluate", "sentences", input.size(), 5000)) {

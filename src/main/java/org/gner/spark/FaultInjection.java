@@ -5,7 +5,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Test hook that makes one task fail once, half-way through its output, so tests can show that a
+ * Test hook that makes one task fail once, part-way through its output, so tests can show that a
  * retried task writes the same output. Set {@code spark.gner.test.failOnceAtPartition} (or the system
  * property {@code gner.test.failOnceAtPartition}) to a partition index; needs a master that retries
  * tasks, e.g. {@code local[2,2]}.
@@ -46,11 +46,6 @@ final class FaultInjection {
     static int partitionToFail(SparkSession spark) {
         String value = spark.conf().get(CONF, System.getProperty(PROPERTY, "-1"));
         return Integer.parseInt(value.trim());
-    }
-
-    /** {@code rows}, or rows that throw after half of them on the first attempt of the chosen partition. */
-    static <T> Iterator<T> maybeFailHalfWay(Iterator<T> rows, int size, int failPartition) {
-        return maybeFailAfter(rows, size / 2, failPartition);
     }
 
     /**

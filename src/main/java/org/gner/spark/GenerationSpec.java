@@ -8,7 +8,7 @@ import org.gner.generate.DecodingOptions;
  * it itself), the digest the driver computed (so all executors provably run the same checkpoint),
  * device, dtype and decoding settings.
  *
- * @param failOnceAtPartition test hook: the first attempt of this partition fails half-way (-1: never)
+ * @param failOnceAtPartition test hook: the first attempt of this partition fails part-way (-1: never)
  */
 public record GenerationSpec(String model, String digest, String device, String dtype, DecodingOptions decoding,
         int failOnceAtPartition) implements Serializable {}

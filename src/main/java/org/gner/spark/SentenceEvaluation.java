@@ -3,19 +3,20 @@ package org.gner.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.gner.annotate.AnnotatorOptions;
 import org.gner.data.GnerRecord;
 import org.gner.data.NerSentence;
 import org.gner.generate.GuidedPrompt;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
-import java.util.HashSet;
-import java.util.Set;
+import org.gner.generate.Windowed;
 import org.gner.metrics.Entity;
 import org.gner.metrics.EntityConfidence;
 import org.gner.metrics.EntityParser;
@@ -25,9 +26,10 @@ import org.gner.model.LoadedModel;
 import org.gner.prompt.PromptBuilder;
 
 /**
- * Executor side of {@code evaluate}: one partition of sentences through the JVM's shared model
- * (length-sorted, token-budget batches), then GNER's structuring and per-sentence counts. Rows leave in
- * input order, whatever order the shuffle delivered them in, so a retried task writes the same file.
+ * Executor side of {@code evaluate}: one partition of sentences through the JVM's shared model, a
+ * window at a time (length-sorted, token-budget batches), then GNER's structuring and per-sentence
+ * counts. The shuffle sorts each partition by input position and rows leave in that order, so a
+ * retried task writes the same file.
  */
 final class SentenceEvaluation implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -42,13 +44,13 @@ final class SentenceEvaluation implements Serializable {
         this.loads = loads;
     }
 
+    /** The partition's rows, sorted by their position by the shuffle, evaluated in windows of sentences. */
     Iterator<Row> evaluatePartition(Iterator<Row> input) {
-        List<Row> rows = new ArrayList<>();
-        input.forEachRemaining(rows::add);
-        if (rows.isEmpty()) {
-            return rows.iterator();
-        }
-        rows.sort(Comparator.comparingLong(r -> r.getLong(0)));
+        Iterator<Row> out = Windowed.map(input, AnnotatorOptions.DEFAULT_WINDOW_SENTENCES, r -> 1, this::evaluate);
+        return FaultInjection.maybeFailAfter(out, 1, spec.failOnceAtPartition());
+    }
+
+    private List<Row> evaluate(List<Row> rows) {
         LoadedModel model = ExecutorModels.forTask(spec, loads);
         boolean llama = !model.spec().encoderDecoder();
         List<GuidedPrompt> prompts = rows.stream()
@@ -64,7 +66,7 @@ final class SentenceEvaluation implements Serializable {
         for (int i = 0; i < rows.size(); i++) {
             out.add(evaluated(rows.get(i), results.get(i), scorer));
         }
-        return FaultInjection.maybeFailHalfWay(out.iterator(), out.size(), spec.failOnceAtPartition());
+        return out;
     }
 
     private static Row evaluated(Row input, PromptResult result, PredictionScorer scorer) {
