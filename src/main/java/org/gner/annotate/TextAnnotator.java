@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.gner.data.TextSegmenter;
 import org.gner.data.TextSentence;
 import org.gner.generate.GuidedPrompt;
+import org.gner.generate.MappedIterator;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
 import org.gner.generate.Windowed;
@@ -61,17 +62,7 @@ public final class TextAnnotator {
      * @param sentencesDone told how many sentences each finished batch held (for progress)
      */
     public <K> Iterator<Annotated<K>> annotate(Iterator<TextInput<K>> inputs, IntConsumer sentencesDone) {
-        Iterator<Pending<K>> pending = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return inputs.hasNext();
-            }
-
-            @Override
-            public Pending<K> next() {
-                return pending(inputs.next());
-            }
-        };
+        Iterator<Pending<K>> pending = new MappedIterator<>(inputs, this::pending);
         return Windowed.map(pending, options.windowSentences(), p -> p.sentences().size(),
                 window -> window(window, sentencesDone));
     }

@@ -14,6 +14,7 @@ import org.gner.annotate.SentenceAnnotation;
 import org.gner.annotate.TextAnnotation;
 import org.gner.annotate.TextAnnotator;
 import org.gner.annotate.TextInput;
+import org.gner.generate.MappedIterator;
 import scala.Tuple2;
 
 /**

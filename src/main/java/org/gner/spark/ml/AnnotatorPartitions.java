@@ -10,6 +10,7 @@ import org.gner.annotate.AnnotatorOptions;
 import org.gner.annotate.TextAnnotation;
 import org.gner.annotate.TextAnnotator;
 import org.gner.annotate.TextInput;
+import org.gner.generate.MappedIterator;
 import org.gner.spark.ExecutorModels;
 import org.gner.spark.GenerationSpec;
 import scala.jdk.javaapi.CollectionConverters;
@@ -43,30 +44,9 @@ final class AnnotatorPartitions implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         TextAnnotator annotator = new TextAnnotator(() -> ExecutorModels.forTask(spec, null), labels, options);
-        Iterator<Annotated<Row>> annotated = annotator.annotate(new Iterator<TextInput<Row>>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public TextInput<Row> next() {
-                Row r = rows.next();
-                return new TextInput<>(r, r.isNullAt(textIndex) ? null : r.getString(textIndex), labelsOf(r), null);
-            }
-        });
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return annotated.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                Annotated<Row> a = annotated.next();
-                return appended(a.key(), a.annotation());
-            }
-        };
+        Iterator<Annotated<Row>> annotated = annotator.annotate(new MappedIterator<>(rows, r ->
+                new TextInput<>(r, r.isNullAt(textIndex) ? null : r.getString(textIndex), labelsOf(r), null)));
+        return new MappedIterator<>(annotated, a -> appended(a.key(), a.annotation()));
     }
 
     /** The row's own labels, or null: none (an error for the row when the stage has none either). */
