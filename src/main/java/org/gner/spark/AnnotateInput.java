@@ -20,13 +20,14 @@ import org.apache.spark.sql.types.StructField;
  * {@code annotate}'s input as rows {@code (id, text, error)} keyed by their position in the input:
  * <ul>
  *   <li>{@code text}: every line of the file (or of every file of a folder, in name order) is one
- *       document; its id is the 1-based line number, prefixed by the file name for a folder;</li>
+ *       document;</li>
  *   <li>{@code jsonl}: every line is {@code {"id": ..., "text": ...}} (field names from
  *       {@code --id-column} and {@code --text-column}); a line that is not such an object becomes a row
- *       with an error, its id the line reference; a missing id is replaced by the line reference;</li>
- *   <li>{@code parquet}: the text column (required) and the id column (cast to string; without it,
- *       the row position is the id).</li>
+ *       with an error;</li>
+ *   <li>{@code parquet}: the text column (required) and the id column (cast to string).</li>
  * </ul>
+ * A document without an id gets its {@link #reference}: the 1-based line (text, JSONL) or 0-based row
+ * index (Parquet) in its file, prefixed by the file name when the input has several files.
  * {@code auto} picks {@code parquet} for {@code .parquet} files and folders holding them, {@code jsonl}
  * for {@code .jsonl}/{@code .json}, else {@code text}. Positions follow the input order, which is
  * deterministic for the same files.
@@ -71,17 +72,25 @@ final class AnnotateInput {
         if (format.equals("parquet")) {
             return parquet(spark, input, idColumn, textColumn);
         }
-        List<String> files = ScoreJob.inputFiles(spark, input);
+        List<String> files = InputFiles.list(spark, input, "documents");
         JavaRDD<Row> rows = null;
         for (String file : files) {
-            String prefix = files.size() == 1 ? "" : new Path(file).getName() + ":";
+            String name = files.size() == 1 ? null : new Path(file).getName();
             boolean jsonl = format.equals("jsonl");
             JavaRDD<Row> lines = jsc.textFile(file).zipWithIndex().map(t -> jsonl
-                    ? jsonRow(t._1(), prefix + (t._2() + 1), idColumn, textColumn)
-                    : RowFactory.create(prefix + (t._2() + 1), t._1(), null));
+                    ? jsonRow(t._1(), reference(name, t._2() + 1), idColumn, textColumn)
+                    : RowFactory.create(reference(name, t._2() + 1), t._1(), null));
             rows = rows == null ? lines : rows.union(lines);
         }
         return rows.zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
+    }
+
+    /**
+     * The id of a document without one: its number in its file (1-based line, or 0-based Parquet row),
+     * {@code <file name>:<number>} when the file is one of several (an incremental folder always is).
+     */
+    static String reference(String fileNameOrNull, long number) {
+        return fileNameOrNull == null ? String.valueOf(number) : fileNameOrNull + ":" + number;
     }
 
     static Row jsonRow(String line, String lineRef, String idColumn, String textColumn) {
@@ -112,11 +121,15 @@ final class AnnotateInput {
                     + String.join(", ", columns) + "); choose one with --text-column");
         }
         boolean hasId = columns.contains(idColumn);
-        Dataset<Row> selected = hasId
-                ? df.select(df.col(idColumn).cast("string"), df.col(textColumn).cast("string"))
-                : df.select(df.col(textColumn).cast("string"));
-        return selected.toJavaRDD().zipWithIndex().mapToPair(t -> new scala.Tuple2<>(t._2(), hasId
-                ? RowFactory.create(t._1().getString(0), t._1().getString(1), null)
-                : RowFactory.create(String.valueOf(t._2()), t._1().getString(0), null)));
+        boolean severalFiles = df.inputFiles().length > 1;
+        Dataset<Row> selected = df.select(hasId ? df.col(idColumn).cast("string")
+                        : org.apache.spark.sql.functions.lit(null).cast("string"), df.col(textColumn).cast("string"),
+                df.col("_metadata.file_name"), df.col("_metadata.row_index"));
+        return selected.toJavaRDD().zipWithIndex().mapToPair(t -> {
+            Row r = t._1();
+            String id = !r.isNullAt(0) ? r.getString(0)
+                    : reference(severalFiles ? r.getString(2) : null, r.getLong(3));
+            return new scala.Tuple2<>(t._2(), RowFactory.create(id, r.getString(1), null));
+        });
     }
 }

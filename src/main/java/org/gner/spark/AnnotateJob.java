@@ -17,12 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.gner.annotate.EntityLabels;
 import org.gner.generate.DecodingOptions;
-import org.gner.generate.InputLimit;
-import org.gner.model.CheckpointInfo;
 
 /**
  * {@code annotate}: GNER over a corpus. Documents are segmented into sentences on the executors, each
@@ -82,11 +78,8 @@ public final class AnnotateJob {
 
     public static Result run(SparkSession spark, Options given) {
         long started = System.nanoTime();
-        CheckpointInfo checkpoint = ModelReference.inspect(given.model());
-        Options o = given.withDecoding(given.decoding().withGuidance(
-                given.decoding().guidance().resolvedFor(checkpoint.dir())));
-        int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
-                o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
+        ModelRun model = ModelRun.prepare(spark, given.model(), given.device(), given.dtype(), given.decoding());
+        Options o = given.withDecoding(model.decoding());
         String format = AnnotateInput.detectFormat(spark, o.input(), o.inputFormat());
         JavaPairRDD<Long, Row> input = AnnotateInput.read(spark, o.input(), format, o.idColumn(), o.textColumn())
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -95,12 +88,8 @@ public final class AnnotateJob {
             OutputDir out = OutputDir.prepare(spark, o.output(), o.overwrite());
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), rows);
-            GenerationSpec spec = new GenerationSpec(o.model(), checkpoint.digest(), o.device(), o.dtype(),
-                    o.decoding(), FaultInjection.partitionToFail(spark));
-            LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
-            CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
-            DocumentAnnotation annotation = new DocumentAnnotation(spec, o.labels(), o.maxWords(), o.minConfidence(),
-                    done, loads);
+            DocumentAnnotation annotation = new DocumentAnnotation(model.spec(), o.labels(), o.maxWords(),
+                    o.minConfidence(), model.done(), model.loads());
             JavaRDD<Row> annotated = input.repartitionAndSortWithinPartitions(new StridedPartitioner(partitions))
                     .mapPartitions(annotation::annotatePartition);
             // Sentences are only known once executors have segmented the documents: no total.
@@ -134,19 +123,17 @@ public final class AnnotateJob {
                         + written.filter(col("error").isNotNull()).orderBy("row").first().getAs("error"));
             }
 
-            Map<String, Integer> modelLoads = RunReport.modelLoads(loads.value());
-            RunReport run = new RunReport("annotate")
-                    .model(o.model(), checkpoint, o.device(), o.dtype())
-                    .decoding(o.decoding(), maxInput)
+            Map<String, Integer> modelLoads = model.modelLoads();
+            RunReport run = model.report("annotate")
                     .passes(totals.isNullAt(7) ? 0 : totals.getLong(7), outputTokens,
                             totals.isNullAt(8) ? 0 : totals.getLong(8))
-                    .spark(spark, partitions, loads.value());
+                    .spark(spark, partitions, model.loads().value());
             run.root().putObject("input")
                     .put("path", o.input())
                     .put("format", format)
                     .put("labels", String.join(",", o.labels()))
                     .put("max_words_per_sentence", o.maxWords());
-            RunReport.confidence(run.root(), o.minConfidence(), checkpoint.dir());
+            RunReport.confidence(run.root(), o.minConfidence(), model.checkpoint().dir());
             run.root().put("format", o.format());
             run.root().put("rows", rows).put("sentences", sentences).put("entities", entities)
                     .put("errors", errors).put("truncated", totals.isNullAt(4) ? 0 : totals.getLong(4))

@@ -6,8 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -18,12 +16,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.gner.generate.LabelTemperature;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.gner.generate.DecodingOptions;
-import org.gner.generate.InputLimit;
-import org.gner.model.CheckpointInfo;
-import org.gner.model.load.ModelLoader;
 import org.gner.prompt.LabelOrder;
 import scala.Tuple2;
 
@@ -54,21 +47,14 @@ public final class EvaluateJob {
 
     public static Result run(SparkSession spark, Options given) {
         long started = System.nanoTime();
-        CheckpointInfo checkpoint = ModelReference.inspect(given.model());
-        Options o = given.withDecoding(given.decoding().withGuidance(
-                given.decoding().guidance().resolvedFor(checkpoint.dir())));
-        int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
-                o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
+        ModelRun model = ModelRun.prepare(spark, given.model(), given.device(), given.dtype(), given.decoding());
+        Options o = given.withDecoding(model.decoding());
         EvaluationInput input = EvaluationInput.read(spark, o.dataDir(), o.datasets(), o.split(), o.labelOrder());
         OutputDir out = OutputDir.prepare(spark, o.output(), o.overwrite());
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = StridedPartitioner.partitionsFor(jsc.defaultParallelism(), input.size());
-        GenerationSpec spec = new GenerationSpec(o.model(), checkpoint.digest(), o.device(), o.dtype(), o.decoding(),
-                FaultInjection.partitionToFail(spark));
-        LongAccumulator done = jsc.sc().longAccumulator("gner sentences done");
-        CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
-        SentenceEvaluation evaluation = new SentenceEvaluation(spec, done, loads);
+        SentenceEvaluation evaluation = new SentenceEvaluation(model.spec(), model.done(), model.loads());
 
         JavaRDD<Row> evaluated = input.rows()
                 .mapToPair(r -> new Tuple2<>(r.getLong(0), r))
@@ -98,15 +84,13 @@ public final class EvaluateJob {
         MetricsReport report = MetricsReport.reduce(scored, totals.errors());
         List<String> datasetOrder = report.datasets().stream().map(d -> d.dataset()).toList();
         ObjectNode confidence = ConfidenceOutput.write(spark, ConfidenceOutput.count(predictions), datasetOrder,
-                LabelTemperature.of(checkpoint.dir()), out);
+                LabelTemperature.of(model.checkpoint().dir()), out);
         MetricsOutput.write(spark, report, out, confidence);
         JsonlExport.write(predictions, out, "predictions.jsonl");
 
-        RunReport run = new RunReport("evaluate")
-                .model(o.model(), checkpoint, o.device(), o.dtype())
-                .decoding(o.decoding(), maxInput)
+        RunReport run = model.report("evaluate")
                 .passes(totals.passes(), totals.outputTokens(), totals.accepted())
-                .spark(spark, partitions, loads.value());
+                .spark(spark, partitions, model.loads().value());
         run.root().putObject("data")
                 .put("data_dir", o.dataDir().toString())
                 .put("datasets", o.datasets())
@@ -117,7 +101,7 @@ public final class EvaluateJob {
                 .put("input_tokens", totals.inputTokens()).put("output_tokens", totals.outputTokens());
         run.timing(started, totals.rows(), totals.rows(), totals.outputTokens()).write(out);
         return new Result(report, totals.rows(), totals.errors(), totals.truncated(),
-                RunReport.modelLoads(loads.value()));
+                model.modelLoads());
     }
 
     /** What {@code predictions/} holds, summed in one pass. */

@@ -38,8 +38,6 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.gner.generate.InputLimit;
-import org.gner.model.CheckpointInfo;
 
 /**
  * {@code annotate --incremental}: labels only the files that arrived in the input folder since the
@@ -80,21 +78,15 @@ public final class IncrementalAnnotateJob {
             throw new IllegalArgumentException("--overwrite cannot be combined with --incremental: the table keeps"
                     + " what earlier runs annotated (delete " + given.output() + " to start over)");
         }
-        CheckpointInfo checkpoint = ModelReference.inspect(given.model());
-        AnnotateJob.Options o = given.withDecoding(given.decoding().withGuidance(
-                given.decoding().guidance().resolvedFor(checkpoint.dir())));
-        int maxInput = InputLimit.effectiveMax(checkpoint.encoderDecoder(), checkpoint.maxPositions(),
-                o.decoding().maxInputTokens(), o.decoding().maxNewTokens());
+        ModelRun model = ModelRun.prepare(spark, given.model(), given.device(), given.dtype(), given.decoding());
+        AnnotateJob.Options o = given.withDecoding(model.decoding());
         String format = StreamedDocuments.detectFormat(spark, o.input(), o.inputFormat());
         AnnotationTable table = new AnnotationTable(spark, o.output());
         table.ensureExists();
         long versionBefore = table.version();
         String runId = UUID.randomUUID().toString();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        CollectionAccumulator<String> loads = jsc.sc().collectionAccumulator("gner model loads");
         BatchWriter writer = new BatchWriter(spark, table, o, format, options.retryErrors(), runId,
-                new GenerationSpec(o.model(), checkpoint.digest(), o.device(), o.dtype(), o.decoding(),
-                        FaultInjection.partitionToFail(spark)), loads);
+                model.spec(), model.loads());
         Dataset<Row> stream = StreamedDocuments.stream(spark, o.input(), format, o.idColumn(), o.textColumn(),
                 options.maxFilesPerTrigger());
         if (stream != null) {
@@ -126,19 +118,17 @@ public final class IncrementalAnnotateJob {
         BatchWriter.Counts c = writer.counts;
         Result result = new Result(runId, c.batches, c.files, c.documents, c.added, c.updated, c.skipped,
                 c.superseded, c.retried, longOrZero(totals, 2), longOrZero(totals, 0), longOrZero(totals, 1), versionBefore,
-                versionAfter, wall, RunReport.modelLoads(loads.value()));
-        RunReport run = new RunReport("annotate-incremental")
-                .model(o.model(), checkpoint, o.device(), o.dtype())
-                .decoding(o.decoding(), maxInput)
+                versionAfter, wall, model.modelLoads());
+        RunReport run = model.report("annotate-incremental")
                 .passes(longOrZero(totals, 4), longOrZero(totals, 3), longOrZero(totals, 5))
-                .spark(spark, 0, loads.value());
+                .spark(spark, 0, model.loads().value());
         ObjectNode root = run.root();
         root.put("run_id", runId);
         root.putObject("input").put("path", o.input()).put("format", format)
                 .put("labels", String.join(",", o.labels())).put("max_words_per_sentence", o.maxWords())
                 .put("max_files_per_trigger", options.maxFilesPerTrigger())
                 .put("retry_errors", options.retryErrors());
-        RunReport.confidence(root, o.minConfidence(), checkpoint.dir());
+        RunReport.confidence(root, o.minConfidence(), model.checkpoint().dir());
         root.putObject("table").put("path", o.output()).put("version_before", versionBefore)
                 .put("version_after", versionAfter);
         root.put("batches", c.batches).put("files", c.files).put("documents", c.documents).put("new", c.added)

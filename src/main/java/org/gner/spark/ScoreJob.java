@@ -2,14 +2,8 @@ package org.gner.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -35,7 +29,7 @@ public final class ScoreJob {
     private ScoreJob() {}
 
     public static MetricsReport run(SparkSession spark, Options options) {
-        List<String> sources = inputFiles(spark, options.predictions());
+        List<String> sources = InputFiles.list(spark, options.predictions(), "predictions");
         String tokenizerFile = shipTokenizer(spark, options.tokenizer());
         OutputDir out = OutputDir.prepare(spark, options.output(), options.overwrite());
 
@@ -69,36 +63,6 @@ public final class ScoreJob {
             return report;
         } finally {
             scoring.unpersist();
-        }
-    }
-
-    /** One file, or the files of a folder in name order (hidden and underscore files skipped). */
-    static List<String> inputFiles(SparkSession spark, String location) {
-        try {
-            Path path = new Path(location);
-            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(path)) {
-                throw new IllegalArgumentException("predictions not found: " + location);
-            }
-            FileStatus status = fs.getFileStatus(path);
-            if (status.isFile()) {
-                return List.of(fs.makeQualified(path).toString());
-            }
-            List<String> files = new ArrayList<>();
-            FileStatus[] children = fs.listStatus(path);
-            Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-            for (FileStatus child : children) {
-                String name = child.getPath().getName();
-                if (child.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
-                    files.add(child.getPath().toString());
-                }
-            }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("no prediction files in " + location);
-            }
-            return files;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + location + ": " + e.getMessage(), e);
         }
     }
 

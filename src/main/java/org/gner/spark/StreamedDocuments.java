@@ -137,7 +137,7 @@ final class StreamedDocuments {
             return batch.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
                 String file = r.getString(2);
                 long row = r.getLong(3);
-                String id = r.isNullAt(0) ? new Path(file).getName() + ":" + row : r.getString(0);
+                String id = r.isNullAt(0) ? AnnotateInput.reference(new Path(file).getName(), row) : r.getString(0);
                 String text = r.getString(1);
                 return RowFactory.create(id, text, text == null ? "row " + id + ": no text" : null, file, row,
                         sha256(text));
@@ -155,7 +155,7 @@ final class StreamedDocuments {
         Iterator<String> lines = content.lines().iterator();
         for (long row = 0; lines.hasNext(); row++) {
             String line = lines.next();
-            String ref = name + ":" + (row + 1);
+            String ref = AnnotateInput.reference(name, row + 1);
             Row doc = jsonl ? AnnotateInput.jsonRow(line, ref, idColumn, textColumn) : RowFactory.create(ref, line, null);
             out.add(RowFactory.create(doc.getString(0), doc.getString(1), doc.getString(2), file, row,
                     sha256(doc.getString(1))));

@@ -26,14 +26,14 @@ import org.gner.spark.ml.GnerAnnotator;
 import org.gner.testing.SharedData;
 
 /**
- * {@code bench/run AnnotatorBench [sentences=2000] [rounds=2] [scale sizes=2000,20000]}, with the
+ * {@code bench/run AnnotatorBench [documents=2000] [rounds=2] [scale sizes=5000,50000|none]}, with the
  * shipped model on {@code local[2]}, documents of one CoNLL-2003 train sentence each (cycled with
  * distinct ids when more are asked for):
  *
  * <ol>
- *   <li>{@code GnerAnnotator} (DataFrame of the lines, written as Parquet) against the {@code annotate}
- *       job on the same file, alternating: sentences/s of each, their ratio, and whether both found the
- *       same number of entities;
+ *   <li>{@code GnerAnnotator} (DataFrame of the lines in as many partitions as the job makes, written as
+ *       Parquet) against the {@code annotate} job on the same file, alternating: the wall time and
+ *       sentences/s of each (the same sentences), the ratio of the best times, and the entities each found;
  *   <li>{@code annotate} on each scale size: wall time, sentences/s, the peak live heap (heap pools'
  *       use after the latest GC, sampled every 100 ms), the peak heap in use, the peak RSS sampled, and
  *       whether every document came out exactly once.
@@ -48,7 +48,8 @@ public final class AnnotatorBench {
     public static void main(String[] args) throws Exception {
         int sentences = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        String[] scale = (args.length > 2 ? args[2] : "2000,20000").split(",");
+        String[] scale = args.length > 2 && args[2].equals("none") ? new String[0]
+                : (args.length > 2 ? args[2] : "5000,50000").split(",");
         List<String> train = ConllReader.read(SharedData.path("datasets/supervised"), "conll2003", "train")
                 .sentences().stream().map(NerSentence::words).map(w -> String.join(" ", w)).toList();
         Path work = Files.createTempDirectory("gner-annotator-bench");
@@ -58,35 +59,39 @@ public final class AnnotatorBench {
                 Runtime.getRuntime().availableProcessors());
 
         Path corpus = corpus(work.resolve("corpus.txt"), train, sentences);
-        List<Double> job = new ArrayList<>();
+        List<Double> job = new ArrayList<>(); // seconds
         List<Double> stage = new ArrayList<>();
+        long jobSentences = 0;
+        int partitions = 2 * spark.sparkContext().defaultParallelism(); // what annotate makes of them
         for (int round = 1; round <= rounds; round++) {
             for (boolean jobFirst : new boolean[] {round % 2 == 1, round % 2 == 0}) {
                 if (jobFirst) {
                     long t = System.nanoTime();
                     AnnotateJob.Result r = AnnotateJob.run(spark, options(corpus, work.resolve("job-" + round)));
                     double s = seconds(t);
-                    job.add(r.sentences() / s);
+                    job.add(s);
+                    jobSentences = r.sentences();
                     System.out.printf(Locale.ROOT, "round %d annotate job:   %d sentences, %d entities, %.1f s,"
                             + " %.1f sentences/s%n", round, r.sentences(), r.entities(), s, r.sentences() / s);
                 } else {
                     long t = System.nanoTime();
                     String out = work.resolve("stage-" + round).toString();
                     new GnerAnnotator().setModel(ShippedModel.FOLDER).setLabels(LABELS.toArray(String[]::new))
-                            .transform(spark.read().text(corpus.toString()).withColumnRenamed("value", "text"))
+                            .transform(spark.read().text(corpus.toString()).withColumnRenamed("value", "text")
+                                    .repartition(partitions))
                             .write().parquet(out);
                     double s = seconds(t);
                     Row totals = spark.read().parquet(out).agg(sum(size(col("entities"))),
                             sum(col("gner_error").isNotNull().cast("long"))).first();
-                    stage.add(sentences / s);
+                    stage.add(s);
                     System.out.printf(Locale.ROOT, "round %d GnerAnnotator: %d texts, %d entities, %d errors,"
-                            + " %.1f s, %.1f texts/s%n", round, sentences, totals.getLong(0), totals.getLong(1), s,
-                            sentences / s);
+                            + " %.1f s%s%n", round, sentences, totals.getLong(0), totals.getLong(1), s,
+                            jobSentences > 0 ? String.format(Locale.ROOT, ", %.1f sentences/s", jobSentences / s) : "");
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "best GnerAnnotator / best annotate: %.3f%n",
-                stage.stream().mapToDouble(d -> d).max().orElse(0) / job.stream().mapToDouble(d -> d).max().orElse(1));
+        System.out.printf(Locale.ROOT, "throughput GnerAnnotator / annotate (best times): %.3f%n",
+                job.stream().mapToDouble(d -> d).min().orElse(0) / stage.stream().mapToDouble(d -> d).min().orElse(1));
 
         for (String n : scale) {
             int count = Integer.parseInt(n.trim());
