@@ -9,6 +9,7 @@ import org.gner.data.TextSegmenter;
 import org.gner.data.TextSentence;
 import org.gner.generate.GuidedPrompt;
 import org.gner.generate.MappedIterator;
+import org.gner.generate.PromptFormat;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
 import org.gner.generate.Windowed;
@@ -38,7 +39,7 @@ public final class TextAnnotator {
     private final TextSegmenter segmenter;
     private volatile PromptRunner runner;
     private PredictionStructurer structurer;
-    private boolean llama;
+    private PromptFormat format;
 
     /**
      * @param modelSource   the model, asked for once, when the first sentence needs it
@@ -122,13 +123,13 @@ public final class TextAnnotator {
     private GuidedPrompt prompt(TextSentence sentence, List<String> labels) {
         runner();
         String instruction = PromptBuilder.instruction(labels, sentence.wordTexts(), null);
-        return new GuidedPrompt(llama ? PromptBuilder.llama(instruction) : instruction, sentence.wordTexts(), labels);
+        return new GuidedPrompt(format.wrap(instruction), sentence.wordTexts(), labels);
     }
 
     private synchronized PromptRunner runner() {
         if (runner == null) {
             LoadedModel model = modelSource.get();
-            llama = !model.spec().encoderDecoder();
+            format = PromptFormat.of(model.spec());
             structurer = new PredictionStructurer(BackTokenizer.shared(model.tokenizer()));
             runner = new PromptRunner(model, options.decoding());
         }

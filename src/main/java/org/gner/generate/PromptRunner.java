@@ -23,6 +23,7 @@ public final class PromptRunner {
     private final InputLimit limit;
     private final Generator generator = new Generator();
     private final double labelTemperature;
+    private final PromptFormat format;
 
     public PromptRunner(LoadedModel model, DecodingOptions options) {
         this.model = model;
@@ -33,6 +34,7 @@ public final class PromptRunner {
                 options.maxNewTokens());
         this.limit = InputLimit.of(model.tokenizer(), max);
         this.labelTemperature = LabelTemperature.of(model.checkpoint().dir());
+        this.format = PromptFormat.of(spec);
     }
 
     public int maxInputTokens() {
@@ -151,7 +153,7 @@ public final class PromptRunner {
             int i = batch[k];
             Generated g = generated.get(k);
             try {
-                String text = GenerationText.decode(model, inputs[i], g.tokens());
+                String text = format.prediction(model.tokenizer(), inputs[i], g.tokens());
                 results[i] = new PromptResult(inputs[i], promptTokens[i], g.tokens(), text, null, g.decoderPasses(),
                         g.acceptedDrafts(), g.labelDecisions(), wordLabelProbabilities(automata[i], g));
             } catch (RuntimeException e) {

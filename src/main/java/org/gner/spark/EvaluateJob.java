@@ -57,7 +57,7 @@ public final class EvaluateJob {
         SentenceEvaluation evaluation = new SentenceEvaluation(model.spec(), model.done(), model.loads());
 
         JavaRDD<Row> evaluated = input.rows()
-                .mapToPair(r -> new Tuple2<>(r.getLong(0), r))
+                .mapToPair(r -> new Tuple2<>(r.order(), r))
                 .repartitionAndSortWithinPartitions(new StridedPartitioner(partitions))
                 .values()
                 .mapPartitions(evaluation::evaluatePartition);

@@ -7,7 +7,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.gner.data.ConllReader;
 import org.gner.data.ConllReader.PromptLabels;
@@ -20,16 +19,12 @@ import org.gner.prompt.LabelOrder;
 
 /**
  * {@code evaluate}'s input: GNER datasets read by Spark and sampled as the dataset configs say
- * ({@link DatasetConfigs#sample}), one row per sentence with GNER's prompt. The driver holds only
- * the label lists and a sentence count per dataset. Rows carry their global position ({@code order}:
- * datasets in config order, sentences in sampled order), which fixes partitioning and output order.
- *
- * <p>Row layout (arrays as {@code String[]}, which every Spark serializer handles): order, dataset,
- * split, id, words, labels, label_list, prompt (GNER's instruction_inputs), target (prompt_labels).
+ * ({@link DatasetConfigs#sample}), one {@link EvaluationSentence} per sentence with GNER's prompt and
+ * its global position. The driver holds only the label lists and a sentence count per dataset.
  *
  * @param size the number of rows
  */
-record EvaluationInput(JavaRDD<Row> rows, long size) {
+record EvaluationInput(JavaRDD<EvaluationSentence> rows, long size) {
 
     /** Reads each dataset's {@code <dataDir>/<dataset>/<split>.txt}; a malformed one fails the read, as ConllReader does. */
     static EvaluationInput read(SparkSession spark, Path dataDir, String datasets, String split, LabelOrder order) {
@@ -41,7 +36,7 @@ record EvaluationInput(JavaRDD<Row> rows, long size) {
     static EvaluationInput read(JavaSparkContext jsc, Path dataDir, String datasets, String split, LabelOrder order,
             int minPartitions) {
         GnerExamples.requireLabelFileOrder(order);
-        JavaRDD<Row> rows = jsc.emptyRDD();
+        JavaRDD<EvaluationSentence> rows = jsc.emptyRDD();
         long size = 0;
         for (DatasetConfig config : DatasetConfigs.parse(datasets)) {
             String name = config.name();
@@ -59,22 +54,17 @@ record EvaluationInput(JavaRDD<Row> rows, long size) {
     }
 
     /** The sampled copies of sentence {@code index}: copy {@code c} is sampled sentence {@code c * kept + index}. */
-    private static Iterator<Row> examples(long index, Row sentence, long first, long kept, long copies,
+    private static Iterator<EvaluationSentence> examples(long index, Row sentence, long first, long kept, long copies,
             String dataset, String split, List<String> labels, LabelOrder order) {
         List<String> words = Arrays.asList((String[]) sentence.get(0));
         List<String> tags = Arrays.asList((String[]) sentence.get(1));
-        Row[] out = new Row[(int) copies];
+        EvaluationSentence[] out = new EvaluationSentence[(int) copies];
         for (int c = 0; c < copies; c++) {
             long position = c * kept + index;
             NerSentence s = new NerSentence(Long.toString(position), words, tags);
             GnerExample e = GnerExamples.forSentence(dataset, split, labels, s, order, false, false);
-            out[c] = RowFactory.create(first + position, e.dataset(), e.split(), e.id(), array(e.words()),
-                    array(e.labels()), array(e.labelList()), e.prompt(), e.target());
+            out[c] = EvaluationSentence.of(first + position, e);
         }
         return Arrays.asList(out).iterator();
-    }
-
-    private static String[] array(List<String> values) {
-        return values.toArray(new String[0]);
     }
 }

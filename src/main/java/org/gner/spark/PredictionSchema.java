@@ -67,50 +67,51 @@ final class PredictionSchema {
     private PredictionSchema() {}
 
     /**
-     * @param input an {@link EvaluationInput} row
      * @param scored the scored prediction, or null when {@code error} is set
      * @param entities the predicted entities ({@link #entity} rows), or null when {@code error} is set
      */
-    static Row row(Row input, PromptResult result, ScoredPrediction scored, List<Row> entities, String error) {
-        Object[] v = new Object[SCHEMA.size()];
-        for (int i = 0; i < 4; i++) {
-            v[i] = input.get(i);
-        }
-        v[4] = seq((String[]) input.get(4));
-        v[5] = seq((String[]) input.get(5));
-        v[6] = seq((String[]) input.get(6));
-        v[7] = input.getString(7);
-        v[8] = input.getString(8);
-        v[9] = result.text();
+    static Row row(EvaluationSentence input, PromptResult result, ScoredPrediction scored, List<Row> entities,
+            String error) {
         long[] ids = result.inputIds();
         Object[] intIds = new Object[ids.length];
         for (int i = 0; i < ids.length; i++) {
             intIds[i] = (int) ids[i];
         }
-        v[12] = ScoredSentenceSchema.scalaSeq(intIds);
-        v[13] = result.promptTokens();
-        v[14] = ids.length;
-        v[15] = result.outputTokens();
-        v[16] = result.truncated();
-        v[17] = error;
-        v[22] = result.decoderPasses();
-        v[23] = result.acceptedDrafts();
+        RowBuilder row = new RowBuilder(SCHEMA)
+                .put("order", input.order())
+                .put("dataset", input.dataset())
+                .put("split", input.split())
+                .put("id", input.id())
+                .put("words", seq(input.words()))
+                .put("labels", seq(input.labels()))
+                .put("label_list", seq(input.labelList()))
+                .put("prompt", input.prompt())
+                .put("target", input.target())
+                .put("prediction", result.text())
+                .put("input_ids", ScoredSentenceSchema.scalaSeq(intIds))
+                .put("prompt_tokens", result.promptTokens())
+                .put("input_tokens", ids.length)
+                .put("output_tokens", result.outputTokens())
+                .put("truncated", result.truncated())
+                .put("error", error)
+                .put("decoder_passes", result.decoderPasses())
+                .put("accepted_drafts", result.acceptedDrafts());
         if (scored != null) {
-            v[10] = seq(scored.structured().labels().toArray(new String[0]));
-            v[11] = scored.structured().matchKind().name().toLowerCase(Locale.ROOT);
-            v[18] = scored.score().correct();
-            v[19] = scored.score().predicted();
-            v[20] = scored.score().gold();
             List<LabelCount> perLabel = scored.score().perLabel();
             Object[] counts = new Object[perLabel.size()];
             for (int i = 0; i < counts.length; i++) {
                 LabelCount c = perLabel.get(i);
                 counts[i] = RowFactory.create(c.label(), c.correct(), c.predicted(), c.gold());
             }
-            v[21] = ScoredSentenceSchema.scalaSeq(counts);
-            v[24] = entities == null ? null : ScoredSentenceSchema.scalaSeq(entities.toArray());
+            row.put("predicted_labels", seq(scored.structured().labels().toArray(new String[0])))
+                    .put("match_kind", scored.structured().matchKind().name().toLowerCase(Locale.ROOT))
+                    .put("correct", scored.score().correct())
+                    .put("predicted", scored.score().predicted())
+                    .put("gold", scored.score().gold())
+                    .put("label_counts", ScoredSentenceSchema.scalaSeq(counts))
+                    .put("predicted_entities", entities == null ? null : ScoredSentenceSchema.scalaSeq(entities.toArray()));
         }
-        return RowFactory.create(v);
+        return row.build();
     }
 
     static Row entity(String text, String label, int wordStart, int wordEnd, Double confidence, boolean gold) {

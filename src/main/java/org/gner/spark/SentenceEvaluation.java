@@ -2,7 +2,6 @@ package org.gner.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.gner.annotate.AnnotatorOptions;
 import org.gner.data.GnerRecord;
 import org.gner.data.NerSentence;
 import org.gner.generate.GuidedPrompt;
+import org.gner.generate.PromptFormat;
 import org.gner.generate.PromptResult;
 import org.gner.generate.PromptRunner;
 import org.gner.generate.Windowed;
@@ -23,7 +23,6 @@ import org.gner.metrics.EntityParser;
 import org.gner.metrics.PredictionScorer;
 import org.gner.metrics.PredictionScorer.ScoredPrediction;
 import org.gner.model.LoadedModel;
-import org.gner.prompt.PromptBuilder;
 
 /**
  * Executor side of {@code evaluate}: one partition of sentences through the JVM's shared model, a
@@ -45,17 +44,17 @@ final class SentenceEvaluation implements Serializable {
     }
 
     /** The partition's rows, sorted by their position by the shuffle, evaluated in windows of sentences. */
-    Iterator<Row> evaluatePartition(Iterator<Row> input) {
+    Iterator<Row> evaluatePartition(Iterator<EvaluationSentence> input) {
         Iterator<Row> out = Windowed.map(input, AnnotatorOptions.DEFAULT_WINDOW_SENTENCES, r -> 1, this::evaluate);
         return FaultInjection.maybeFailAfter(out, 1, spec.failOnceAtPartition());
     }
 
-    private List<Row> evaluate(List<Row> rows) {
+    private List<Row> evaluate(List<EvaluationSentence> rows) {
         LoadedModel model = ExecutorModels.forTask(spec, loads);
-        boolean llama = !model.spec().encoderDecoder();
+        PromptFormat format = PromptFormat.of(model.spec());
         List<GuidedPrompt> prompts = rows.stream()
-                .map(r -> new GuidedPrompt(llama ? PromptBuilder.llama(r.getString(7)) : r.getString(7),
-                        Arrays.asList((String[]) r.get(4)), Arrays.asList((String[]) r.get(6))))
+                .map(r -> new GuidedPrompt(format.wrap(r.prompt()), r.wordList(),
+                        r.labelListList()))
                 .toList();
         List<PromptResult> results = new PromptRunner(model, spec.decoding())
                 .runGuided(prompts, n -> JobProgress.batchDone(done, n));
@@ -69,14 +68,12 @@ final class SentenceEvaluation implements Serializable {
         return out;
     }
 
-    private static Row evaluated(Row input, PromptResult result, PredictionScorer scorer) {
+    private static Row evaluated(EvaluationSentence input, PromptResult result, PredictionScorer scorer) {
         if (result.failed()) {
             return PredictionSchema.row(input, result, null, null, result.error());
         }
-        GnerRecord record = new GnerRecord(input.getString(1), input.getString(2),
-                Arrays.asList((String[]) input.get(6)),
-                new NerSentence(input.getString(3), Arrays.asList((String[]) input.get(4)),
-                        Arrays.asList((String[]) input.get(5))),
+        GnerRecord record = new GnerRecord(input.dataset(), input.split(), input.labelListList(),
+                new NerSentence(input.id(), input.wordList(), input.labelsList()),
                 null, null, result.text(), null);
         try {
             ScoredPrediction scored = scorer.score(record);

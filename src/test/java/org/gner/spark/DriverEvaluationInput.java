@@ -3,8 +3,6 @@ package org.gner.spark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.gner.data.ConllReader;
 import org.gner.data.DatasetConfig;
 import org.gner.data.DatasetConfigs;
@@ -17,19 +15,14 @@ import org.gner.prompt.LabelOrder;
 final class DriverEvaluationInput {
     private DriverEvaluationInput() {}
 
-    static List<Row> read(Path dataDir, String datasets, String split, LabelOrder order) {
-        List<Row> rows = new ArrayList<>();
+    static List<EvaluationSentence> read(Path dataDir, String datasets, String split, LabelOrder order) {
+        List<EvaluationSentence> rows = new ArrayList<>();
         for (DatasetConfig config : DatasetConfigs.parse(datasets)) {
             LabeledDataset dataset = DatasetConfigs.sample(config, ConllReader.readForPrompts(dataDir, config.name(), split));
             for (GnerExample e : GnerExamples.from(dataset, order, false)) {
-                rows.add(RowFactory.create((long) rows.size(), e.dataset(), e.split(), e.id(), array(e.words()),
-                        array(e.labels()), array(e.labelList()), e.prompt(), e.target()));
+                rows.add(EvaluationSentence.of(rows.size(), e));
             }
         }
         return rows;
-    }
-
-    private static String[] array(List<String> values) {
-        return values.toArray(new String[0]);
     }
 }

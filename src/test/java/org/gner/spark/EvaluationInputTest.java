@@ -8,11 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gner.data.InputFormatException;
 import org.gner.prompt.LabelOrder;
@@ -122,23 +120,14 @@ class EvaluationInputTest {
             int minPartitions) {
         List<List<Object>> expected = plain(DriverEvaluationInput.read(dataDir, datasets, split, order));
         EvaluationInput input = EvaluationInput.read(jsc, dataDir, datasets, split, order, minPartitions);
-        List<Row> rows = new ArrayList<>(input.rows().collect());
-        rows.sort(Comparator.comparingLong(r -> r.getLong(0)));
+        List<EvaluationSentence> rows = new ArrayList<>(input.rows().collect());
+        rows.sort(Comparator.comparingLong(EvaluationSentence::order));
         assertEquals(expected.size(), input.size(), datasets + " " + split + " in " + minPartitions);
         assertEquals(expected, plain(rows), datasets + " " + split + " in " + minPartitions);
     }
 
-    /** Rows as lists, their String[] columns as lists, so that equals compares contents. */
-    private static List<List<Object>> plain(List<Row> rows) {
-        List<List<Object>> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < r.length(); i++) {
-                values.add(r.get(i) instanceof String[] a ? Arrays.asList(a) : r.get(i));
-            }
-            out.add(values);
-        }
-        return out;
+    private static List<List<Object>> plain(List<EvaluationSentence> rows) {
+        return rows.stream().map(EvaluationSentence::values).toList();
     }
 
     private static void write(String relative, String content) throws IOException {
