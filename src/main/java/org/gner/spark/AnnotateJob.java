@@ -104,29 +104,29 @@ public final class AnnotateJob {
             Dataset<Row> written = o.format().equals("delta")
                     ? spark.read().format("delta").load(out.child("annotations"))
                     : spark.read().schema(AnnotationSchema.SCHEMA).parquet(out.child("annotations"));
-            Row totals = written.agg(countDistinct("row"), count(lit(1)),
-                    sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)),
-                    sum(when(col("error").isNotNull(), 1L).otherwise(0L)),
-                    sum(when(col("truncated"), 1L).otherwise(0L)), sum("output_tokens"),
-                    sum(when(size(col("words")).gt(0), 1L).otherwise(0L)), sum("decoder_passes"),
-                    sum("accepted_drafts")).first();
-            long outRows = totals.getLong(0);
+            Row totals = written.agg(countDistinct("row").as("rows"), count(lit(1)).as("row_count"),
+                    sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)).as("entities"),
+                    sum(when(col("error").isNotNull(), 1L).otherwise(0L)).as("errors"),
+                    sum(when(col("truncated"), 1L).otherwise(0L)).as("truncated"),
+                    sum("output_tokens").as("output_tokens"),
+                    sum(when(size(col("words")).gt(0), 1L).otherwise(0L)).as("sentences"),
+                    sum("decoder_passes").as("passes"), sum("accepted_drafts").as("accepted")).first();
+            long outRows = longOrZero(totals, "rows");
             if (outRows != rows) {
                 throw new IllegalStateException(rows + " input rows but " + outRows + " annotated");
             }
-            long sentences = totals.isNullAt(6) ? 0 : totals.getLong(6);
-            long entities = totals.isNullAt(2) ? 0 : totals.getLong(2);
-            long errors = totals.isNullAt(3) ? 0 : totals.getLong(3);
-            long outputTokens = totals.isNullAt(5) ? 0 : totals.getLong(5);
-            if (sentences > 0 && errors >= totals.getLong(1)) {
+            long sentences = longOrZero(totals, "sentences");
+            long entities = longOrZero(totals, "entities");
+            long errors = longOrZero(totals, "errors");
+            long outputTokens = longOrZero(totals, "output_tokens");
+            if (sentences > 0 && errors >= longOrZero(totals, "row_count")) {
                 throw new IllegalStateException("every sentence failed, the model is unusable; first error: "
                         + written.filter(col("error").isNotNull()).orderBy("row").first().getAs("error"));
             }
 
             Map<String, Integer> modelLoads = model.modelLoads();
             RunReport run = model.report("annotate")
-                    .passes(totals.isNullAt(7) ? 0 : totals.getLong(7), outputTokens,
-                            totals.isNullAt(8) ? 0 : totals.getLong(8))
+                    .passes(longOrZero(totals, "passes"), outputTokens, longOrZero(totals, "accepted"))
                     .spark(spark, partitions, model.loads().value());
             run.root().putObject("input")
                     .put("path", o.input())
@@ -136,12 +136,18 @@ public final class AnnotateJob {
             RunReport.confidence(run.root(), o.minConfidence(), model.checkpoint().dir());
             run.root().put("format", o.format());
             run.root().put("rows", rows).put("sentences", sentences).put("entities", entities)
-                    .put("errors", errors).put("truncated", totals.isNullAt(4) ? 0 : totals.getLong(4))
+                    .put("errors", errors).put("truncated", longOrZero(totals, "truncated"))
                     .put("output_tokens", outputTokens);
             run.timing(started, rows, sentences, outputTokens).write(out);
             return new Result(rows, sentences, entities, errors, modelLoads);
         } finally {
             input.unpersist(false);
         }
+    }
+
+    /** A sum read by its alias (null, for no rows, as 0). */
+    private static long longOrZero(Row totals, String field) {
+        int i = totals.fieldIndex(field);
+        return totals.isNullAt(i) ? 0 : totals.getLong(i);
     }
 }

@@ -62,24 +62,59 @@ final class AnnotationSchema {
         PromptResult result = s.result();
         TextSentence sentence = s.sentence();
         boolean ok = !s.failed();
-        return RowFactory.create(row, id, s.index(), sentence.start(), sentence.end(),
-                ScoredSentenceSchema.scalaSeq(sentence.wordTexts().toArray()),
-                ok ? ScoredSentenceSchema.scalaSeq(s.wordLabels().toArray()) : null,
-                ok ? entityRows(s.entities()) : null, result.text(),
-                ok ? s.matchKind().name().toLowerCase(Locale.ROOT) : null, result.inputIds().length,
-                result.outputTokens(), result.truncated(), s.error(), result.decoderPasses(), result.acceptedDrafts(),
-                ok ? entityRows(s.lowConfidence()) : null);
+        return new RowBuilder(SCHEMA)
+                .put("row", row)
+                .put("id", id)
+                .put("sentence", s.index())
+                .put("start", sentence.start())
+                .put("end", sentence.end())
+                .put("words", ScoredSentenceSchema.scalaSeq(sentence.wordTexts().toArray()))
+                .put("labels", ok ? ScoredSentenceSchema.scalaSeq(s.wordLabels().toArray()) : null)
+                .put("entities", ok ? entityRows(s.entities()) : null)
+                .put("prediction", result.text())
+                .put("match_kind", ok ? s.matchKind().name().toLowerCase(Locale.ROOT) : null)
+                .put("input_tokens", result.inputIds().length)
+                .put("output_tokens", result.outputTokens())
+                .put("truncated", result.truncated())
+                .put("error", s.error())
+                .put("decoder_passes", result.decoderPasses())
+                .put("accepted_drafts", result.acceptedDrafts())
+                .put("low_confidence_entities", ok ? entityRows(s.lowConfidence()) : null)
+                .build();
     }
 
     private static Object entityRows(List<EntityAnnotation> entities) {
-        return ScoredSentenceSchema.scalaSeq(entities.stream().map(e -> RowFactory.create(e.text(), e.label(),
-                e.start(), e.end(), e.wordStart(), e.wordEnd(), e.confidence())).toArray());
+        return ScoredSentenceSchema.scalaSeq(entities.stream().map(e -> new RowBuilder(ENTITY)
+                .put("text", e.text())
+                .put("label", e.label())
+                .put("start", e.start())
+                .put("end", e.end())
+                .put("word_start", e.wordStart())
+                .put("word_end", e.wordEnd())
+                .put("confidence", e.confidence())
+                .build()).toArray());
     }
 
     /** The one row of an input row without sentences: empty, or failed with {@code error}. */
     static Row noSentence(long row, String id, String error) {
         Object empty = ScoredSentenceSchema.scalaSeq(new Object[0]);
-        return RowFactory.create(row, id, 0, 0, 0, empty, error == null ? empty : null, error == null ? empty : null,
-                null, null, 0, 0, false, error, 0, 0, error == null ? empty : null);
+        Object none = error == null ? empty : null;
+        return new RowBuilder(SCHEMA)
+                .put("row", row)
+                .put("id", id)
+                .put("sentence", 0)
+                .put("start", 0)
+                .put("end", 0)
+                .put("words", empty)
+                .put("labels", none)
+                .put("entities", none)
+                .put("input_tokens", 0)
+                .put("output_tokens", 0)
+                .put("truncated", false)
+                .put("error", error)
+                .put("decoder_passes", 0)
+                .put("accepted_drafts", 0)
+                .put("low_confidence_entities", none)
+                .build();
     }
 }
