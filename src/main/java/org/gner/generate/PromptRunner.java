@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.gner.model.GenerativeModel;
 import org.gner.model.LoadedModel;
 import org.gner.model.ModelSpec;
+import org.gner.model.ModelTokenizer;
 import org.gner.prompt.PromptStructure;
 
 /**
@@ -17,7 +19,8 @@ import org.gner.prompt.PromptStructure;
  * Thread-safe: concurrent runs share the model.
  */
 public final class PromptRunner {
-    private final LoadedModel model;
+    private final GenerativeModel model;
+    private final ModelTokenizer tokenizer;
     private final DecodingOptions options;
     private final GenerationConfig config;
     private final InputLimit limit;
@@ -26,14 +29,32 @@ public final class PromptRunner {
     private final PromptFormat format;
 
     public PromptRunner(LoadedModel model, DecodingOptions options) {
+        this(model.model(), model.tokenizer(),
+                options.withGuidance(options.guidance().resolvedFor(model.checkpoint().dir())),
+                LabelTemperature.of(model.checkpoint().dir()));
+    }
+
+    /**
+     * A runner over a model without a checkpoint folder (one in training).
+     *
+     * @param options decoding with its guidance resolved (free or constrained named)
+     * @param labelTemperature what label-choice scores are divided by for the words' probabilities
+     */
+    public PromptRunner(GenerativeModel model, ModelTokenizer tokenizer, DecodingOptions options,
+            double labelTemperature) {
+        if (options.guidance().decoding() == null) {
+            throw new IllegalArgumentException("decoding must be free or constrained here: no model folder to read"
+                    + " the default from");
+        }
         this.model = model;
-        this.options = options.withGuidance(options.guidance().resolvedFor(model.checkpoint().dir()));
+        this.tokenizer = tokenizer;
+        this.options = options;
         this.config = options.generationConfig();
         ModelSpec spec = model.spec();
         int max = InputLimit.effectiveMax(spec.encoderDecoder(), spec.maxPositions(), options.maxInputTokens(),
                 options.maxNewTokens());
-        this.limit = InputLimit.of(model.tokenizer(), max);
-        this.labelTemperature = LabelTemperature.of(model.checkpoint().dir());
+        this.limit = InputLimit.of(tokenizer, max);
+        this.labelTemperature = labelTemperature;
         this.format = PromptFormat.of(spec);
     }
 
@@ -56,8 +77,15 @@ public final class PromptRunner {
      * prompt with neither gets that prompt an error; drafting just goes without.
      */
     public List<PromptResult> runGuided(List<GuidedPrompt> prompts, IntConsumer done) {
+        return runEncoded(tokenizer.encodeBatch(prompts.stream().map(GuidedPrompt::prompt).toList()), prompts, done);
+    }
+
+    /**
+     * {@link #runGuided} for prompts already tokenized ({@code encoded.get(i)} is {@code prompts.get(i)}'s
+     * ids, special tokens included; the input limit still applies).
+     */
+    public List<PromptResult> runEncoded(List<long[]> encoded, List<GuidedPrompt> prompts, IntConsumer done) {
         int n = prompts.size();
-        List<long[]> encoded = model.tokenizer().encodeBatch(prompts.stream().map(GuidedPrompt::prompt).toList());
         long[][] inputs = new long[n][];
         int[] promptTokens = new int[n];
         int[] lengths = new int[n];
@@ -124,8 +152,7 @@ public final class PromptRunner {
         if (words.isEmpty()) {
             return null;
         }
-        return OutputAutomaton.build(words, labels, model.tokenizer()::spell,
-                model.spec().eosTokenId());
+        return OutputAutomaton.build(words, labels, tokenizer::spell, model.spec().eosTokenId());
     }
 
     private void runBatch(int[] batch, long[][] inputs, int[] promptTokens, OutputAutomaton[] automata,
@@ -138,7 +165,7 @@ public final class PromptRunner {
         }
         List<Generated> generated;
         try {
-            generated = generator.generate(model.model(), ids, config, batchAutomata, options.guidance());
+            generated = generator.generate(model, ids, config, batchAutomata, options.guidance());
         } catch (RuntimeException e) {
             if (batch.length == 1) {
                 results[batch[0]] = failure(inputs[batch[0]], promptTokens[batch[0]], e);
@@ -153,7 +180,7 @@ public final class PromptRunner {
             int i = batch[k];
             Generated g = generated.get(k);
             try {
-                String text = format.prediction(model.tokenizer(), inputs[i], g.tokens());
+                String text = format.prediction(tokenizer, inputs[i], g.tokens());
                 results[i] = new PromptResult(inputs[i], promptTokens[i], g.tokens(), text, null, g.decoderPasses(),
                         g.acceptedDrafts(), g.labelDecisions(), wordLabelProbabilities(automata[i], g));
             } catch (RuntimeException e) {

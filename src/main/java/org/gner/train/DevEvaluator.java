@@ -1,15 +1,13 @@
 package org.gner.train;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.gner.data.GnerRecord;
 import org.gner.data.NerSentence;
-import org.gner.generate.Generated;
-import org.gner.generate.GenerationConfig;
+import org.gner.generate.DecodingOptions;
 import org.gner.generate.Guidance;
-import org.gner.generate.OutputAutomaton;
-import org.gner.generate.Generator;
+import org.gner.generate.GuidedPrompt;
+import org.gner.generate.PromptResult;
+import org.gner.generate.PromptRunner;
 import org.gner.metrics.MetricsAccumulator;
 import org.gner.metrics.PredictionScorer;
 import org.gner.model.GenerativeModel;
@@ -46,34 +44,24 @@ public final class DevEvaluator {
         return guidance.decoding();
     }
 
-    /** The generated text of each example, in order (batched by prompt length). */
+    /**
+     * The generated text of each example, in order, through {@link PromptRunner} (length-sorted
+     * token-budget batches, each sentence's automaton from its words and labels). A failed generation
+     * stops the evaluation with its reason.
+     */
     public List<String> predict(GenerativeModel model, List<TokenizedExample> examples) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparingInt(i -> examples.get(i).prompt().length));
-        String[] out = new String[examples.size()];
-        Generator generator = new Generator();
-        for (int from = 0; from < order.size(); from += BATCH) {
-            List<Integer> batch = order.subList(from, Math.min(order.size(), from + BATCH));
-            List<long[]> prompts = batch.stream().map(i -> examples.get(i).prompt()).toList();
-            List<OutputAutomaton> automata = batch.stream().map(i -> automaton(model, examples.get(i))).toList();
-            List<Generated> generated = generator.generate(model, prompts, GenerationConfig.greedy(maxNewTokens),
-                    automata, guidance);
-            for (int j = 0; j < batch.size(); j++) {
-                out[batch.get(j)] = tokenizer.decode(generated.get(j).tokens());
+        PromptRunner runner = new PromptRunner(model, tokenizer, new DecodingOptions(maxNewTokens, 1,
+                DecodingOptions.DEFAULT_BATCH_TOKENS, BATCH, 0, guidance), 1.0);
+        List<PromptResult> results = runner.runEncoded(examples.stream().map(TokenizedExample::prompt).toList(),
+                examples.stream().map(e -> new GuidedPrompt(e.example().prompt(), e.example().words(),
+                        e.example().labelList())).toList(), n -> { });
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).failed()) {
+                throw new IllegalStateException("dev example " + examples.get(i).example().id() + " of "
+                        + examples.get(i).example().dataset() + ": " + results.get(i).error());
             }
         }
-        return List.of(out);
-    }
-
-    private OutputAutomaton automaton(GenerativeModel model, TokenizedExample e) {
-        if (e.example().words().isEmpty()) {
-            return null;
-        }
-        return OutputAutomaton.build(e.example().words(), e.example().labelList(), tokenizer::spell,
-                model.spec().eosTokenId());
+        return results.stream().map(PromptResult::text).toList();
     }
 
     /** Per-dataset GNER P/R/F1 of the model's greedy outputs. */
