@@ -112,24 +112,60 @@ final class AnnotateInput {
         return RowFactory.create(idText, text.asText(), null);
     }
 
+    /**
+     * Parquet rows, and one error row per file that cannot be read (a truncated or corrupt part file:
+     * its footer does not open), after the readable files' rows, so the rest is still annotated.
+     */
     private static JavaPairRDD<Long, Row> parquet(SparkSession spark, String input, String idColumn,
             String textColumn) {
-        Dataset<Row> df = spark.read().parquet(input);
+        List<String> files = InputFiles.list(spark, input, "documents").stream()
+                .filter(f -> new Path(f).getName().endsWith(".parquet")).toList();
+        List<String> readable = new java.util.ArrayList<>();
+        List<Row> unreadable = new java.util.ArrayList<>();
+        for (String file : files) {
+            String problem = footerProblem(spark, file);
+            if (problem == null) {
+                readable.add(file);
+            } else {
+                String name = new Path(file).getName();
+                unreadable.add(RowFactory.create(name, null, "cannot read Parquet file " + name + ": " + problem));
+            }
+        }
+        if (readable.isEmpty() && unreadable.isEmpty()) {
+            throw new IllegalArgumentException("no .parquet files in " + input);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> rows = readable.isEmpty() ? jsc.emptyRDD()
+                : parquetRows(spark.read().parquet(readable.toArray(String[]::new)), input, idColumn, textColumn,
+                        files.size() > 1);
+        return rows.union(jsc.parallelize(unreadable, 1)).zipWithIndex()
+                .mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
+    }
+
+    /** Why a Parquet file's footer cannot be read, or null when it can. */
+    private static String footerProblem(SparkSession spark, String file) {
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(file), conf))) {
+            reader.getFooter();
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
+    private static JavaRDD<Row> parquetRows(Dataset<Row> df, String input, String idColumn, String textColumn,
+            boolean severalFiles) {
         List<String> columns = Arrays.stream(df.schema().fields()).map(StructField::name).toList();
         if (!columns.contains(textColumn)) {
             throw new IllegalArgumentException(input + " has no text column '" + textColumn + "' (columns: "
                     + String.join(", ", columns) + "); choose one with --text-column");
         }
         boolean hasId = columns.contains(idColumn);
-        boolean severalFiles = df.inputFiles().length > 1;
         Dataset<Row> selected = df.select(hasId ? df.col(idColumn).cast("string")
                         : org.apache.spark.sql.functions.lit(null).cast("string"), df.col(textColumn).cast("string"),
                 df.col("_metadata.file_name"), df.col("_metadata.row_index"));
-        return selected.toJavaRDD().zipWithIndex().mapToPair(t -> {
-            Row r = t._1();
-            String id = !r.isNullAt(0) ? r.getString(0)
-                    : reference(severalFiles ? r.getString(2) : null, r.getLong(3));
-            return new scala.Tuple2<>(t._2(), RowFactory.create(id, r.getString(1), null));
-        });
+        return selected.toJavaRDD().map(r -> RowFactory.create(!r.isNullAt(0) ? r.getString(0)
+                : reference(severalFiles ? r.getString(2) : null, r.getLong(3)), r.getString(1), null));
     }
 }

@@ -242,4 +242,54 @@ class AnnotateJobTest {
     private static String slice(String text, int start, int end) {
         return new String(text.codePoints().toArray(), start, end - start);
     }
+
+    @Test
+    void badDocumentsAtScaleEachKeepARowAndTheRestIsAnnotated() throws IOException {
+        String url = "https://example.com/" + "a1b2c3d4e5".repeat(498);
+        String huge = String.join(" ", java.util.Collections.nCopies(20_000, "word"));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (String line : List.of("Rome is in Italy.", "", huge, "Paris\u0000 is\u0000 big.", "See " + url + " now.")) {
+            bytes.write(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bytes.write('\n');
+        }
+        bytes.write(new byte[] {'B', 'a', 'd', ' ', (byte) 0xC3, (byte) 0x28, ' ', (byte) 0xFF, ' ', 'x', '.', '\n'});
+        Path text = Files.write(tmp.resolve("bad.txt"), bytes.toByteArray());
+        Path out = tmp.resolve("bad-out");
+        AnnotateJob.Result result = AnnotateJob.run(spark, options(text.toString(), "text", out));
+        assertEquals(6, result.rows());
+        List<Row> rows = spark.read().parquet(out.resolve("annotations").toString()).orderBy("row", "sentence")
+                .collectAsList();
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), rows.stream().map(r -> r.getLong(0)).distinct().toList());
+        assertEquals((20_000 + 5) / 6, rows.stream().filter(r -> r.getLong(0) == 2L).count(), "cut at 6 words");
+        List<Row> withUrl = rows.stream().filter(r -> r.getLong(0) == 4L).toList();
+        assertTrue(withUrl.stream().allMatch(r -> r.isNullAt(13)), "the URL's sentences are annotated");
+        assertTrue(withUrl.stream().anyMatch(r -> r.<String>getList(5).contains("a1b2c3d4e5".repeat(498))),
+                "its 4,980-character path is one word");
+        Row invalid = rows.stream().filter(r -> r.getLong(0) == 5L).findFirst().orElseThrow();
+        assertTrue(invalid.getList(5).stream().anyMatch(w -> ((String) w).contains("\uFFFD")),
+                "invalid UTF-8 is read as U+FFFD: " + invalid.getList(5));
+
+        Path parquet = tmp.resolve("bad-parquet");
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("text", DataTypes.StringType, true)));
+        spark.createDataFrame(List.of(RowFactory.create("a", "Rome is in Italy."), RowFactory.create("b", "Oslo."),
+                RowFactory.create("c", "Bern is in Switzerland.")), schema).repartition(3).write()
+                .parquet(parquet.toString());
+        Path part = Files.list(parquet).filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted()
+                .findFirst().orElseThrow();
+        byte[] whole = Files.readAllBytes(part);
+        Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc")); // cut short mid-write: no checksum
+        Path parquetOut = tmp.resolve("bad-parquet-out");
+        AnnotateJob.Result fromParquet = AnnotateJob.run(spark, options(parquet.toString(), "parquet", parquetOut));
+        List<Row> parquetRows = spark.read().parquet(parquetOut.resolve("annotations").toString()).orderBy("row")
+                .collectAsList();
+        List<Row> failed = parquetRows.stream().filter(r -> r.getString(13) != null).toList();
+        assertEquals(1, failed.size(), parquetRows.toString());
+        assertTrue(failed.get(0).getString(13).contains(part.getFileName().toString()), failed.get(0).getString(13));
+        assertEquals(2, parquetRows.stream().filter(r -> r.getString(13) == null).map(r -> r.getString(1)).distinct()
+                .count(), "the two readable part files are annotated");
+        assertEquals(3, fromParquet.rows());
+    }
 }
