@@ -28,8 +28,7 @@ import org.apache.spark.sql.types.StructField;
  * </ul>
  * A document without an id gets its {@link #reference}: the 1-based line (text, JSONL) or 0-based row
  * index (Parquet) in its file, prefixed by the file name when the input has several files.
- * {@code auto} picks {@code parquet} for {@code .parquet} files and folders holding them, {@code jsonl}
- * for {@code .jsonl}/{@code .json}, else {@code text}. Positions follow the input order, which is
+ * {@code auto} picks the format by {@link #detectFormat}. Positions follow the input order, which is
  * deterministic for the same files.
  */
 final class AnnotateInput {
@@ -37,6 +36,11 @@ final class AnnotateInput {
 
     private AnnotateInput() {}
 
+    /**
+     * The one format rule of annotate and --incremental: {@code format} unless auto; auto is parquet for
+     * a {@code .parquet} path, jsonl for {@code .jsonl}/{@code .json}, and for a folder by its files:
+     * parquet when it holds .parquet files, jsonl when it holds .jsonl or .json files; else text.
+     */
     static String detectFormat(SparkSession spark, String input, String format) {
         String f = format.toLowerCase(Locale.ROOT);
         if (!f.equals("auto")) {
@@ -55,9 +59,15 @@ final class AnnotateInput {
         try {
             Path path = new Path(input);
             FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fs.getFileStatus(path).isDirectory() && Arrays.stream(fs.listStatus(path))
-                    .anyMatch(s -> s.getPath().getName().endsWith(".parquet"))) {
-                return "parquet";
+            if (fs.exists(path) && fs.getFileStatus(path).isDirectory()) {
+                List<String> names = Arrays.stream(fs.listStatus(path)).map(s -> s.getPath().getName())
+                        .filter(n -> !n.startsWith(".") && !n.startsWith("_")).toList();
+                if (names.stream().anyMatch(n -> n.endsWith(".parquet"))) {
+                    return "parquet";
+                }
+                if (names.stream().anyMatch(n -> n.endsWith(".jsonl") || n.endsWith(".json"))) {
+                    return "jsonl";
+                }
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + input + ": " + e.getMessage(), e);

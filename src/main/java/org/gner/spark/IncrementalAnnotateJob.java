@@ -109,18 +109,20 @@ public final class IncrementalAnnotateJob {
             writer.retryErrors();
         }
         Row totals = table.read().filter(col("run_id").equalTo(runId)).agg(
-                sum(when(size(col("words")).gt(0), 1L).otherwise(0L)),
-                sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)),
-                countDistinct(when(col("error").isNotNull(), col("id"))),
-                sum("output_tokens"), sum("decoder_passes"), sum("accepted_drafts"), count(lit(1))).first();
+                sum(when(size(col("words")).gt(0), 1L).otherwise(0L)).as("sentences"),
+                sum(when(col("entities").isNotNull(), size(col("entities"))).otherwise(0)).as("entities"),
+                countDistinct(when(col("error").isNotNull(), col("id"))).as("failed"),
+                sum("output_tokens").as("output_tokens"), sum("decoder_passes").as("passes"),
+                sum("accepted_drafts").as("accepted"), count(lit(1)).as("rows")).first();
         long versionAfter = table.version();
         double wall = (System.nanoTime() - started) / 1e9;
         BatchWriter.Counts c = writer.counts;
         Result result = new Result(runId, c.batches, c.files, c.documents, c.added, c.updated, c.skipped,
-                c.superseded, c.retried, longOrZero(totals, 2), longOrZero(totals, 0), longOrZero(totals, 1), versionBefore,
+                c.superseded, c.retried, longOrZero(totals, "failed"), longOrZero(totals, "sentences"),
+                longOrZero(totals, "entities"), versionBefore,
                 versionAfter, wall, model.modelLoads());
         RunReport run = model.report("annotate-incremental")
-                .passes(longOrZero(totals, 4), longOrZero(totals, 3), longOrZero(totals, 5))
+                .passes(longOrZero(totals, "passes"), longOrZero(totals, "output_tokens"), longOrZero(totals, "accepted"))
                 .spark(spark, 0, model.loads().value());
         ObjectNode root = run.root();
         root.put("run_id", runId);
@@ -134,13 +136,15 @@ public final class IncrementalAnnotateJob {
         root.put("batches", c.batches).put("files", c.files).put("documents", c.documents).put("new", c.added)
                 .put("updated", c.updated).put("skipped", c.skipped).put("superseded", c.superseded).put("retried", c.retried)
                 .put("failed", result.failed()).put("sentences_written", result.sentences())
-                .put("rows_written", longOrZero(totals, 6)).put("entities", result.entities());
-        run.timing(started, c.added + c.updated + c.retried, result.sentences(), longOrZero(totals, 3));
+                .put("rows_written", longOrZero(totals, "rows")).put("entities", result.entities());
+        run.timing(started, c.added + c.updated + c.retried, result.sentences(), longOrZero(totals, "output_tokens"));
         writeRunJson(spark, o.output(), runId, root);
         return result;
     }
 
-    private static long longOrZero(Row row, int i) {
+    /** A count or sum read by its alias (null, for no rows, as 0). */
+    private static long longOrZero(Row row, String field) {
+        int i = row.fieldIndex(field);
         return row.isNullAt(i) ? 0 : ((Number) row.get(i)).longValue();
     }
 
@@ -253,22 +257,22 @@ public final class IncrementalAnnotateJob {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 describe("gner: classify documents against the table (" + appId + " " + version + ")");
-                Row c = classified.agg(countDistinct("source_file"), count(lit(1)),
-                        sum(when(col("_status").equalTo("new"), 1L).otherwise(0L)),
-                        sum(when(col("_status").equalTo("updated"), 1L).otherwise(0L)),
-                        sum(when(col("_status").equalTo("skipped"), 1L).otherwise(0L)),
-                        sum(when(col("_status").equalTo("superseded"), 1L).otherwise(0L))).first();
-                long added = longOrZero(c, 2);
-                long updated = longOrZero(c, 3);
+                Row c = classified.agg(countDistinct("source_file").as("files"), count(lit(1)).as("documents"),
+                        sum(when(col("_status").equalTo("new"), 1L).otherwise(0L)).as("new"),
+                        sum(when(col("_status").equalTo("updated"), 1L).otherwise(0L)).as("updated"),
+                        sum(when(col("_status").equalTo("skipped"), 1L).otherwise(0L)).as("skipped"),
+                        sum(when(col("_status").equalTo("superseded"), 1L).otherwise(0L)).as("superseded")).first();
+                long added = longOrZero(c, "new");
+                long updated = longOrZero(c, "updated");
                 if (redo) {
                     counts.retried += updated;
                 } else {
-                    counts.files += c.getLong(0);
-                    counts.documents += c.getLong(1);
+                    counts.files += longOrZero(c, "files");
+                    counts.documents += longOrZero(c, "documents");
                     counts.added += added;
                     counts.updated += updated;
-                    counts.skipped += longOrZero(c, 4);
-                    counts.superseded += longOrZero(c, 5);
+                    counts.skipped += longOrZero(c, "skipped");
+                    counts.superseded += longOrZero(c, "superseded");
                 }
                 if (added + updated == 0) {
                     return;

@@ -51,23 +51,10 @@ final class StreamedDocuments {
 
     private StreamedDocuments() {}
 
-    /**
-     * The format of an incremental input folder: {@code format} unless auto; auto is parquet when the
-     * folder holds .parquet files, jsonl when it holds .jsonl or .json files, else text.
-     */
+    /** The format of an incremental input folder ({@link AnnotateInput#detectFormat}, once it is a folder). */
     static String detectFormat(SparkSession spark, String folder, String format) {
-        FileStatus[] files = listFolder(spark, folder);
-        if (!format.equalsIgnoreCase("auto")) {
-            return AnnotateInput.detectFormat(spark, folder, format);
-        }
-        if (Arrays.stream(files).anyMatch(f -> f.getPath().getName().endsWith(".parquet"))) {
-            return "parquet";
-        }
-        if (Arrays.stream(files).anyMatch(f -> f.getPath().getName().endsWith(".jsonl")
-                || f.getPath().getName().endsWith(".json"))) {
-            return "jsonl";
-        }
-        return "text";
+        listFolder(spark, folder);
+        return AnnotateInput.detectFormat(spark, folder, format);
     }
 
     static FileStatus[] listFolder(SparkSession spark, String folder) {

@@ -4,9 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +31,9 @@ import org.gner.testing.SharedData;
  *   <li>{@code GnerAnnotator} (DataFrame of the lines in as many partitions as the job makes, written as
  *       Parquet) against the {@code annotate} job on the same file, alternating: the wall time and
  *       sentences/s of each (the same sentences), the ratio of the best times, and the entities each found;
- *   <li>{@code annotate} on each scale size: wall time, sentences/s, the peak live heap (heap pools'
- *       use after the latest GC, sampled every 100 ms), the peak heap in use, the peak RSS sampled, and
- *       whether every document came out exactly once.
+ *   <li>{@code annotate} on each scale size: wall time, sentences/s, the peak live heap (in use right
+ *       after a full GC forced every 5 s), the peak heap in use, the peak RSS sampled, and whether every
+ *       document came out exactly once.
  * </ol>
  * Run it on an otherwise idle machine, with the heap fixed (e.g. {@code BENCH_JAVA_OPTS=-Xmx2g}).
  */
@@ -134,7 +131,10 @@ public final class AnnotatorBench {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** Peaks of the heap after GC, the heap in use and the RSS, sampled until stopped. */
+    /**
+     * Peaks sampled until stopped: the live heap (heap in use right after a full GC, forced every 5 s:
+     * what the run retains, garbage excluded), the heap in use (every 100 ms) and the RSS.
+     */
     private static final class Sampler implements Runnable {
         final AtomicLong live = new AtomicLong();
         final AtomicLong used = new AtomicLong();
@@ -143,16 +143,15 @@ public final class AnnotatorBench {
 
         @Override
         public void run() {
+            long nextGc = System.nanoTime();
             while (!stop) {
-                long afterGc = 0;
-                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                        afterGc += pool.getCollectionUsage().getUsed();
-                    }
-                }
-                live.accumulateAndGet(afterGc, Math::max);
                 Runtime rt = Runtime.getRuntime();
                 used.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                if (System.nanoTime() >= nextGc) {
+                    System.gc();
+                    live.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                    nextGc = System.nanoTime() + 5_000_000_000L;
+                }
                 rss.accumulateAndGet(rss(), Math::max);
                 try {
                     Thread.sleep(100);
