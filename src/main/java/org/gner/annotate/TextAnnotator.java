@@ -77,13 +77,17 @@ public final class TextAnnotator {
     private record Pending<K>(TextInput<K> input, List<String> labels, List<TextSentence> sentences, String error) {}
 
     private <K> List<Annotated<K>> window(List<Pending<K>> texts, IntConsumer sentencesDone) {
-        List<GuidedPrompt> prompts = new ArrayList<>();
-        for (Pending<K> p : texts) {
-            for (TextSentence s : p.sentences()) {
-                prompts.add(prompt(s, p.labels()));
+        List<PromptResult> results = List.of();
+        if (texts.stream().anyMatch(p -> !p.sentences().isEmpty())) {
+            PromptRunner runner = runner();
+            List<GuidedPrompt> prompts = new ArrayList<>();
+            for (Pending<K> p : texts) {
+                for (TextSentence s : p.sentences()) {
+                    prompts.add(prompt(s, p.labels()));
+                }
             }
+            results = runner.runGuided(prompts, sentencesDone);
         }
-        List<PromptResult> results = prompts.isEmpty() ? List.of() : runner().runGuided(prompts, sentencesDone);
         List<Annotated<K>> out = new ArrayList<>(texts.size());
         int next = 0;
         for (Pending<K> p : texts) {
@@ -120,8 +124,8 @@ public final class TextAnnotator {
         return new Pending<>(input, labels, segmenter.segment(input.text()), null);
     }
 
+    /** A sentence's prompt in the model's format ({@link #runner} has been asked for). */
     private GuidedPrompt prompt(TextSentence sentence, List<String> labels) {
-        runner();
         String instruction = PromptBuilder.instruction(labels, sentence.wordTexts(), null);
         return new GuidedPrompt(format.wrap(instruction), sentence.wordTexts(), labels);
     }

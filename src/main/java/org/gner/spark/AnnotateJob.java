@@ -145,9 +145,9 @@ public final class AnnotateJob {
         }
     }
 
-    /** A sum read by its alias (null, for no rows, as 0). */
-    private static long longOrZero(Row totals, String field) {
+    /** A count or sum read by its alias (null, for no rows, as 0); also the incremental job's. */
+    static long longOrZero(Row totals, String field) {
         int i = totals.fieldIndex(field);
-        return totals.isNullAt(i) ? 0 : totals.getLong(i);
+        return totals.isNullAt(i) ? 0 : ((Number) totals.get(i)).longValue();
     }
 }

@@ -118,11 +118,11 @@ public final class IncrementalAnnotateJob {
         double wall = (System.nanoTime() - started) / 1e9;
         BatchWriter.Counts c = writer.counts;
         Result result = new Result(runId, c.batches, c.files, c.documents, c.added, c.updated, c.skipped,
-                c.superseded, c.retried, longOrZero(totals, "failed"), longOrZero(totals, "sentences"),
-                longOrZero(totals, "entities"), versionBefore,
+                c.superseded, c.retried, AnnotateJob.longOrZero(totals, "failed"), AnnotateJob.longOrZero(totals, "sentences"),
+                AnnotateJob.longOrZero(totals, "entities"), versionBefore,
                 versionAfter, wall, model.modelLoads());
         RunReport run = model.report("annotate-incremental")
-                .passes(longOrZero(totals, "passes"), longOrZero(totals, "output_tokens"), longOrZero(totals, "accepted"))
+                .passes(AnnotateJob.longOrZero(totals, "passes"), AnnotateJob.longOrZero(totals, "output_tokens"), AnnotateJob.longOrZero(totals, "accepted"))
                 .spark(spark, 0, model.loads().value());
         ObjectNode root = run.root();
         root.put("run_id", runId);
@@ -136,16 +136,10 @@ public final class IncrementalAnnotateJob {
         root.put("batches", c.batches).put("files", c.files).put("documents", c.documents).put("new", c.added)
                 .put("updated", c.updated).put("skipped", c.skipped).put("superseded", c.superseded).put("retried", c.retried)
                 .put("failed", result.failed()).put("sentences_written", result.sentences())
-                .put("rows_written", longOrZero(totals, "rows")).put("entities", result.entities());
-        run.timing(started, c.added + c.updated + c.retried, result.sentences(), longOrZero(totals, "output_tokens"));
+                .put("rows_written", AnnotateJob.longOrZero(totals, "rows")).put("entities", result.entities());
+        run.timing(started, c.added + c.updated + c.retried, result.sentences(), AnnotateJob.longOrZero(totals, "output_tokens"));
         writeRunJson(spark, o.output(), runId, root);
         return result;
-    }
-
-    /** A count or sum read by its alias (null, for no rows, as 0). */
-    private static long longOrZero(Row row, String field) {
-        int i = row.fieldIndex(field);
-        return row.isNullAt(i) ? 0 : ((Number) row.get(i)).longValue();
     }
 
     private static void writeRunJson(SparkSession spark, String table, String runId, ObjectNode root) {
@@ -262,17 +256,17 @@ public final class IncrementalAnnotateJob {
                         sum(when(col("_status").equalTo("updated"), 1L).otherwise(0L)).as("updated"),
                         sum(when(col("_status").equalTo("skipped"), 1L).otherwise(0L)).as("skipped"),
                         sum(when(col("_status").equalTo("superseded"), 1L).otherwise(0L)).as("superseded")).first();
-                long added = longOrZero(c, "new");
-                long updated = longOrZero(c, "updated");
+                long added = AnnotateJob.longOrZero(c, "new");
+                long updated = AnnotateJob.longOrZero(c, "updated");
                 if (redo) {
                     counts.retried += updated;
                 } else {
-                    counts.files += longOrZero(c, "files");
-                    counts.documents += longOrZero(c, "documents");
+                    counts.files += AnnotateJob.longOrZero(c, "files");
+                    counts.documents += AnnotateJob.longOrZero(c, "documents");
                     counts.added += added;
                     counts.updated += updated;
-                    counts.skipped += longOrZero(c, "skipped");
-                    counts.superseded += longOrZero(c, "superseded");
+                    counts.skipped += AnnotateJob.longOrZero(c, "skipped");
+                    counts.superseded += AnnotateJob.longOrZero(c, "superseded");
                 }
                 if (added + updated == 0) {
                     return;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
-import org.gner.model.LoadedModel;
 import org.gner.structure.BackTokenizer;
 
 /**
@@ -15,11 +14,6 @@ final class JvmTokenizers {
     private static final ConcurrentHashMap<Path, BackTokenizer> LOADED = new ConcurrentHashMap<>();
 
     private JvmTokenizers() {}
-
-    /** GNER's back-tokenizer of a loaded model, over the model's own tokenizer (tokenizer.json read once). */
-    static BackTokenizer backTokenizer(LoadedModel model) {
-        return BackTokenizer.shared(model.tokenizer());
-    }
 
     /** For score: a tokenizer file with no model. */
     static BackTokenizer backTokenizer(Path tokenizerJson) {

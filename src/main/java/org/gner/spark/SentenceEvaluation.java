@@ -23,6 +23,7 @@ import org.gner.metrics.EntityParser;
 import org.gner.metrics.PredictionScorer;
 import org.gner.metrics.PredictionScorer.ScoredPrediction;
 import org.gner.model.LoadedModel;
+import org.gner.structure.BackTokenizer;
 
 /**
  * Executor side of {@code evaluate}: one partition of sentences through the JVM's shared model, a
@@ -60,7 +61,7 @@ final class SentenceEvaluation implements Serializable {
                 .runGuided(prompts, n -> JobProgress.batchDone(done, n));
         JobProgress.decoded(results);
         PredictionScorer scorer = new PredictionScorer(
-                JvmTokenizers.backTokenizer(model));
+                BackTokenizer.shared(model.tokenizer()));
         List<Row> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             out.add(evaluated(rows.get(i), results.get(i), scorer));

@@ -23,9 +23,9 @@ class JvmTokenizersTest {
         Path dir = TinyT5Checkpoints.write(tmp.resolve("model"), TinyT5Checkpoints.Spec.flan(21),
                 TinyT5Checkpoints.Format.F32);
         try (LoadedModel model = ModelLoader.load(dir.toString(), RuntimeOptions.parse("cpu", "fp32"))) {
-            BackTokenizer back = JvmTokenizers.backTokenizer(model);
+            BackTokenizer back = BackTokenizer.shared(model.tokenizer());
             assertSame(model.tokenizer(), back.tokenizer());
-            assertSame(back, JvmTokenizers.backTokenizer(model));
+            assertSame(back, BackTokenizer.shared(model.tokenizer()));
             try (BackTokenizer fromFile = BackTokenizer.load(dir)) {
                 for (String word : new String[] {"brontë", "new", "york", "é"}) {
                     assertEquals(fromFile.normalize(word), back.normalize(word), word);
