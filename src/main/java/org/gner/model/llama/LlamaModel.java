@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.gner.model.DecodeState;
+import org.gner.model.KvCache;
 import org.gner.model.GenerativeModel;
 import org.gner.model.ModelSpec;
 import org.gner.model.RowLengths;
@@ -221,7 +222,7 @@ public final class LlamaModel implements GenerativeModel {
                 // everything computed from the residual stream lands in (and dies with) the scope
                 hidden.attach(scope);
                 hidden.addi(selfAttention(layer, i, rmsNorm(hidden, layer.inputNorm(), config.rmsNormEps()),
-                        cos, sin, mask, cache, past, scope)); // residual stream [rows, n, hidden]
+                        cos, sin, mask, cache, scope)); // residual stream [rows, n, hidden]
                 hidden.addi(mlp(layer, rmsNorm(hidden, layer.postAttentionNorm(), config.rmsNormEps())));
                 hidden.attach(step);
             }
@@ -230,7 +231,7 @@ public final class LlamaModel implements GenerativeModel {
     }
 
     private NDArray selfAttention(DecoderLayer layer, int layerIndex, NDArray x, NDArray cos, NDArray sin,
-            NDArray mask, KvCache cache, int[] past, NDManager scope) {
+            NDArray mask, KvCache cache, NDManager scope) {
         long rows = x.getShape().get(0);
         long n = x.getShape().get(1);
         int heads = config.numAttentionHeads();
@@ -247,7 +248,9 @@ public final class LlamaModel implements GenerativeModel {
         NDArray keys = k; // [rows, kvHeads, past + n, d]
         NDArray values = v; // [rows, kvHeads, past + n, d]
         if (cache != null) {
-            NDArray[] cached = cache.write(layerIndex, past, k, v, scope);
+            // [rows, n, 2, kvHeads, d]
+            NDArray block = k.transpose(0, 2, 1, 3).stack(v.transpose(0, 2, 1, 3), 2);
+            NDArray[] cached = cache.write(layerIndex, block, scope);
             keys = cached[0];
             values = cached[1];
         }
@@ -410,103 +413,22 @@ public final class LlamaModel implements GenerativeModel {
 
     // ---------------------------------------------------------------- decoding state
 
-    /** Every layer's keys and values, preallocated along the sequence axis and grown by doubling. */
-    private final class KvCache {
-        private final NDManager manager;
-        private final NDArray[] keys = new NDArray[layers.size()]; // each [rows, kvHeads, capacity, headDim]
-        private final NDArray[] values = new NDArray[layers.size()]; // each [rows, kvHeads, capacity, headDim]
-        private int capacity;
-
-        KvCache(NDManager manager, int rows, int capacity) {
-            this.manager = manager;
-            this.capacity = capacity;
-            for (int i = 0; i < layers.size(); i++) {
-                keys[i] = empty(rows, capacity);
-                values[i] = empty(rows, capacity);
-            }
-        }
-
-        private NDArray empty(long rows, int capacity) {
-            return manager.zeros(new Shape(rows, config.numKeyValueHeads(), capacity, config.headDim()), dtype);
-        }
-
-        void ensureCapacity(int needed) {
-            if (needed <= capacity) {
-                return;
-            }
-            int grown = Math.max(needed, 2 * capacity);
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = regrown(keys[i], grown);
-                values[i] = regrown(values[i], grown);
-            }
-            capacity = grown;
-        }
-
-        private NDArray regrown(NDArray old, int grown) {
-            NDArray bigger = empty(old.getShape().get(0), grown);
-            bigger.set(new NDIndex(":, :, :{}", capacity), old);
-            old.close();
-            return bigger;
-        }
-
-        /**
-         * Stores a block's k, v {@code [rows, kvHeads, n, d]} at each row's [past[r], past[r] + n);
-         * returns views of [0, max(past) + n).
-         */
-        NDArray[] write(int layer, int[] past, NDArray k, NDArray v, NDManager scope) {
-            long n = k.getShape().get(2);
-            long end = RowLengths.max(past) + n;
-            if (RowLengths.uniform(past)) {
-                keys[layer].set(new NDIndex(":, :, {}:{}", past[0], end), k);
-                values[layer].set(new NDIndex(":, :, {}:{}", past[0], end), v);
-            } else {
-                for (int r = 0; r < past.length; r++) {
-                    // slices only: DJL copies in place (an integer index takes its slow advanced-indexing path)
-                    NDIndex target = new NDIndex("{}:{}, :, {}:{}", r, r + 1, past[r], past[r] + n);
-                    NDIndex row = new NDIndex("{}:{}", r, r + 1);
-                    try (NDArray rowK = k.get(row); NDArray rowV = v.get(row)) {
-                        keys[layer].set(target, rowK);
-                        values[layer].set(target, rowV);
-                    }
-                }
-            }
-            return new NDArray[] {
-                keys[layer].get(scope, new NDIndex(":, :, :{}", end)),
-                values[layer].get(scope, new NDIndex(":, :, :{}", end))
-            };
-        }
-
-        void selectRows(NDArray rows) {
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = selected(keys[i], rows);
-                values[i] = selected(values[i], rows);
-            }
-        }
-
-        private NDArray selected(NDArray old, NDArray rows) {
-            NDArray picked = old.get(manager, new NDIndex("{}", rows));
-            old.close();
-            return picked;
-        }
-    }
-
     private final class Decoding implements DecodeState {
         /** Room for this many generated tokens before the cache first grows. */
         private static final int INITIAL_HEADROOM = 128;
 
         private final NDManager manager;
         private final LeftPadded prompt;
+        /** Cached positions per row, padding included: equal unless {@link #rollback} made them differ. */
         private final KvCache cache;
         private int[] pads;
-        /** Cached positions per row (padding included): equal unless {@link #rollback} made them differ. */
-        private int[] lengths;
 
         Decoding(NDManager manager, LeftPadded prompt) {
             this.manager = manager;
             this.prompt = prompt;
             this.pads = prompt.pads().clone();
-            this.lengths = new int[pads.length];
-            this.cache = new KvCache(manager, prompt.rows(), prompt.length() + INITIAL_HEADROOM);
+            this.cache = new KvCache(manager, layers.size(), prompt.rows(), config.numKeyValueHeads(),
+                    config.headDim(), dtype, prompt.length() + INITIAL_HEADROOM);
         }
 
         @Override
@@ -516,7 +438,7 @@ public final class LlamaModel implements GenerativeModel {
 
         @Override
         public StepOutput prefillStep(NDManager out) {
-            if (RowLengths.max(lengths) != 0) {
+            if (cache.maxLength() != 0) {
                 throw new IllegalStateException("prefill() already ran");
             }
             try (NDManager step = out.newSubManager()) {
@@ -529,7 +451,7 @@ public final class LlamaModel implements GenerativeModel {
 
         @Override
         public StepOutput forwardStep(NDArray tokens) {
-            if (RowLengths.max(lengths) == 0) {
+            if (cache.maxLength() == 0) {
                 throw new IllegalStateException("call prefill() before forward()");
             }
             if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != rows()) {
@@ -545,46 +467,26 @@ public final class LlamaModel implements GenerativeModel {
 
         private NDArray run(NDManager step, NDArray ids) {
             int n = Math.toIntExact(ids.getShape().get(1));
-            cache.ensureCapacity(RowLengths.max(lengths) + n);
-            NDArray hidden = decode(step, ids, pads, lengths, cache);
-            for (int r = 0; r < lengths.length; r++) {
-                lengths[r] += n;
-            }
+            cache.reserve(n);
+            NDArray hidden = decode(step, ids, pads, cache.lengths(), cache);
+            cache.advance(n);
             return hidden;
         }
 
         @Override
         public void rollback(int[] drop) {
-            if (drop.length != lengths.length) {
-                throw new IllegalArgumentException("rollback needs one count per row: " + lengths.length + ", got "
-                        + drop.length);
-            }
-            for (int r = 0; r < drop.length; r++) {
-                if (drop[r] < 0 || lengths[r] - drop[r] < prompt.length()) {
-                    throw new IllegalArgumentException("row " + r + ": cannot drop " + drop[r] + " of "
-                            + (lengths[r] - prompt.length()) + " generated positions");
-                }
-            }
-            for (int r = 0; r < drop.length; r++) {
-                lengths[r] -= drop[r];
-            }
+            cache.rollback(drop);
         }
 
         @Override
         public void selectRows(NDArray rows) {
             long[] picked = rows.toLongArray();
+            cache.selectRows(picked, rows);
             int[] newPads = new int[picked.length];
-            int[] newLengths = new int[picked.length];
             for (int i = 0; i < picked.length; i++) {
-                if (picked[i] < 0 || picked[i] >= pads.length) {
-                    throw new IllegalArgumentException("row " + picked[i] + " outside [0, " + pads.length + ")");
-                }
                 newPads[i] = pads[(int) picked[i]];
-                newLengths[i] = lengths[(int) picked[i]];
             }
-            cache.selectRows(rows);
             pads = newPads;
-            lengths = newLengths;
         }
 
         @Override

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import java.util.Arrays;
 import java.util.List;
+import org.gner.model.PackedPositions;
 import org.gner.model.StepOutput;
 import org.gner.model.t5.T5Weights.FeedForward;
 
@@ -156,118 +157,78 @@ final class T5Layers {
     // ---------------------------------------------------------------- relative position bias
 
     /**
-     * Position bias (plus causal mask) for queries at absolute positions {@code firstQuery ..
-     * firstQuery + queries - 1} over keys {@code 0 .. keys - 1}: {@code [1, heads, queries, keys]}.
-     * The decoder's masked keys get the dtype's minimum (HF adds it to the bias; softmax gives 0 either way).
+     * T5's relative position bias, the encoder's ({@code bidirectional}) or the decoder's with its causal
+     * mask, for row r's queries at positions {@code firstQuery[r] .. firstQuery[r] + queries - 1} over
+     * keys {@code 0 .. keys - 1}: {@code [rows, heads, queries, keys]}. One row stands for every row whose
+     * queries sit alike (the encoder, a decoder block where every row holds as many tokens); rows at
+     * different lengths (rolled-back drafts) each get their own. A key after the query (or past the row's own
+     * block) gets the dtype's minimum, which softmax makes 0 (HF adds it to the bias).
+     *
+     * <p>The bucket of a key depends only on its distance to the query, so the bias is built from one strip
+     * per head over every distance in play, each query's keys one contiguous run of it. Training gathers the
+     * same buckets from the trainable tables, so they receive gradients.
      */
-    NDArray positionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries, int keys) {
+    NDArray positionBias(NDManager manager, boolean bidirectional, int[] firstQuery, int queries, int keys) {
+        int lastQuery = Arrays.stream(firstQuery).max().orElseThrow() + queries - 1;
+        int nearest = -lastQuery; // the smallest key - query distance
+        int farthest = bidirectional ? keys - 1 - Arrays.stream(firstQuery).min().orElseThrow() : 0;
+        int[] buckets = new int[farthest - nearest + 1]; // bucket of distance nearest + t
+        for (int t = 0; t < buckets.length; t++) {
+            buckets[t] = RelativePositionBuckets.bucket(nearest + t, bidirectional,
+                    config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
+        }
         if (trainable) {
-            return trainablePositionBias(manager, isDecoder, firstQuery, queries, keys);
+            return gatheredPositionBias(manager, bidirectional, buckets, nearest, firstQuery, queries, keys);
         }
-        if (isDecoder) { // one row standing for all: a masked key gets the minimum, which softmax makes 0 either way
-            return rowPositionBias(manager, new int[] {firstQuery}, queries, keys);
-        }
-        float[][] table = weights.encoderBiasTable; // bidirectional: nothing is masked
+        float[][] table = bidirectional ? weights.encoderBiasTable : weights.decoderBiasTable; // [buckets][heads]
         int heads = config.numHeads();
-        float[] bias = new float[heads * queries * keys];
-        int[] buckets = new int[keys];
-        for (int i = 0; i < queries; i++) {
-            int query = firstQuery + i;
-            for (int j = 0; j < keys; j++) {
-                buckets[j] = RelativePositionBuckets.bucket(j - query, true,
-                        config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
-            }
+        float[][] strips = new float[heads][buckets.length];
+        for (int t = 0; t < buckets.length; t++) {
             for (int h = 0; h < heads; h++) {
-                int row = (h * queries + i) * keys;
-                for (int j = 0; j < keys; j++) {
-                    bias[row + j] = table[buckets[j]][h];
-                }
+                strips[h][t] = table[buckets[t]][h];
             }
         }
-        return toType(manager.create(bias, new Shape(1, heads, queries, keys)), dtype);
-    }
-
-    /**
-     * Decoder position bias and causal mask when rows stand at different lengths: row r's queries
-     * sit at positions {@code firstQuery[r] ..}, keys are {@code 0 .. keys - 1} of that row's own
-     * cache, and a key after the query (or past the row's own block) is masked:
-     * {@code [rows, heads, queries, keys]}.
-     */
-    NDArray rowPositionBias(NDManager manager, int[] firstQuery, int queries, int keys) {
-        float[][] table = trainable ? currentTable(weights.decoderBiasWeights) : weights.decoderBiasTable;
-        int heads = config.numHeads();
         int rows = firstQuery.length;
-        int last = 0; // the largest query position
-        for (int q : firstQuery) {
-            last = Math.max(last, q + queries - 1);
-        }
-        float[][] strips = reversedDistanceStrips(table, last);
         float[] bias = new float[rows * heads * queries * keys];
-        Arrays.fill(bias, minValue(dtype));
+        if (!bidirectional) {
+            Arrays.fill(bias, minValue(dtype));
+        }
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < queries; i++) {
                 int query = firstQuery[r] + i;
-                int visible = Math.min(keys, query + 1);
+                int visible = bidirectional ? keys : Math.min(keys, query + 1);
                 for (int h = 0; h < heads; h++) {
-                    System.arraycopy(strips[h], last - query, bias, ((r * heads + h) * queries + i) * keys, visible);
+                    System.arraycopy(strips[h], -query - nearest, bias, ((r * heads + h) * queries + i) * keys, visible);
                 }
             }
         }
         return toType(manager.create(bias, new Shape(rows, heads, queries, keys)), dtype);
     }
 
-    /**
-     * Per head, the decoder bias of every distance from {@code last} down to 0, in that order: key j of
-     * query q (j <= q) reads entry {@code last - q + j}, so a query's visible keys are one contiguous run
-     * (one bucket computation per distance instead of one per query and key).
-     */
-    private float[][] reversedDistanceStrips(float[][] table, int last) {
-        int heads = config.numHeads();
-        float[][] strips = new float[heads][last + 1];
-        for (int t = 0; t <= last; t++) {
-            float[] byHead = table[RelativePositionBuckets.bucket(t - last, false,
-                    config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance())];
-            for (int h = 0; h < heads; h++) {
-                strips[h][t] = byHead[h];
+    /** {@link #positionBias} gathered from the trainable bias tables, plus the mask: fp32. */
+    private NDArray gatheredPositionBias(NDManager manager, boolean bidirectional, int[] buckets, int nearest,
+            int[] firstQuery, int queries, int keys) {
+        int rows = firstQuery.length;
+        long[] ids = new long[rows * queries * keys];
+        float[] mask = new float[rows * queries * keys];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < queries; i++) {
+                int query = firstQuery[r] + i;
+                int visible = bidirectional ? keys : Math.min(keys, query + 1);
+                int at = (r * queries + i) * keys;
+                for (int j = 0; j < keys; j++) {
+                    ids[at + j] = j < visible ? buckets[j - query - nearest] : 0;
+                    mask[at + j] = j < visible ? 0 : minValue(dtype);
+                }
             }
         }
-        return strips;
-    }
-
-    /**
-     * The trainable bias table's values now, {@code [buckets][heads]}: the table read at load time is
-     * stale once an optimizer step has moved the weights (decoding during training, e.g. dev F1).
-     */
-    private static float[][] currentTable(NDArray weights) { // [buckets, heads]
-        int buckets = (int) weights.getShape().get(0);
-        int heads = (int) weights.getShape().get(1);
-        float[] flat = weights.toFloatArray(); // training weights are fp32
-        float[][] table = new float[buckets][heads];
-        for (int b = 0; b < buckets; b++) {
-            System.arraycopy(flat, b * heads, table[b], 0, heads);
-        }
-        return table;
-    }
-
-    /** {@link #positionBias} gathered from the bias weights, so the tables receive gradients (fp32). */
-    private NDArray trainablePositionBias(NDManager manager, boolean isDecoder, int firstQuery, int queries,
-            int keys) {
-        long[] buckets = new long[queries * keys];
-        float[] mask = new float[queries * keys];
-        for (int i = 0; i < queries; i++) {
-            int query = firstQuery + i;
-            for (int j = 0; j < keys; j++) {
-                buckets[i * keys + j] = RelativePositionBuckets.bucket(j - query, !isDecoder,
-                        config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
-                mask[i * keys + j] = isDecoder && j > query ? minValue(dtype) : 0;
-            }
-        }
-        NDArray table = isDecoder ? weights.decoderBiasWeights : weights.encoderBiasWeights; // [buckets, heads]
-        NDArray ids = manager.create(buckets, new Shape(queries * keys));
-        NDArray values = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
-        values.attach(manager); // [queries * keys, heads]
-        NDArray bias = values.transpose().reshape(1, config.numHeads(), queries, keys);
-        return bias.add(manager.create(mask, new Shape(1, 1, queries, keys))); // [1, heads, queries, keys]
+        NDArray table = bidirectional ? weights.encoderBiasWeights : weights.decoderBiasWeights; // [buckets, heads]
+        NDArray index = manager.create(ids, new Shape(ids.length));
+        NDArray values = index.getNDArrayInternal().embedding(index, table, SparseFormat.DENSE).singletonOrThrow();
+        values.attach(manager); // [rows * queries * keys, heads]
+        NDArray bias = values.reshape(rows, (long) queries * keys, config.numHeads()).transpose(0, 2, 1)
+                .reshape(rows, config.numHeads(), queries, keys);
+        return bias.add(manager.create(mask, new Shape(rows, 1, queries, keys))); // [rows, heads, queries, keys]
     }
 
     /** HF's {@code torch.finfo(dtype).min}, the additive mask value. */
@@ -311,7 +272,7 @@ final class T5Layers {
      * here when training).
      */
     NDArray encode(NDManager manager, Batch batch) {
-        return encode(manager, batch, positionBias(manager, false, 0, batch.length(), batch.length()));
+        return encode(manager, batch, positionBias(manager, true, new int[] {0}, batch.length(), batch.length()));
     }
 
     /**
@@ -330,7 +291,7 @@ final class T5Layers {
         if (trainable || chunk >= rows) {
             return encode(manager, batch);
         }
-        NDArray bias = positionBias(manager, false, 0, batch.length(), batch.length()); // [1, heads, S, S]
+        NDArray bias = positionBias(manager, true, new int[] {0}, batch.length(), batch.length()); // [1, heads, S, S]
         NDList parts = new NDList();
         for (long from = 0; from < rows; from += chunk) {
             NDIndex range = new NDIndex().addSliceDim(from, Math.min(rows, from + chunk));
@@ -354,6 +315,68 @@ final class T5Layers {
             h = residual(h, feedForward(h, block.ff()));
         }
         return norm(h, weights.encoderFinalNorm);
+    }
+
+    // ---------------------------------------------------------------- decoder
+
+    /** Where a decoder block's self-attention reads its keys and values: the cache, or the block itself. */
+    interface SelfAttentionKeys {
+        /**
+         * From the block's new keys and values {@code [rows, n, 2, heads, d_kv]}: the keys and values the
+         * block's queries attend to, each {@code [rows, heads, T, d_kv]}.
+         */
+        NDArray[] of(NDArray newKv);
+    }
+
+    /** Teacher forcing's self-attention keys: the block's own, every position fed at once. */
+    static NDArray[] ownKeys(NDArray newKv) { // [rows, n, 2, heads, d_kv]
+        return new NDArray[] {newKv.get(":, :, 0").transpose(0, 2, 1, 3), newKv.get(":, :, 1").transpose(0, 2, 1, 3)};
+    }
+
+    /**
+     * A decoder block's cross-attention keys (transposed) and values from the normalized encoder output
+     * {@code [rows, S, d_model]}: {@code [rows, heads, d_kv, S]} and {@code [rows, heads, S, d_kv]}, views.
+     */
+    NDArray[] crossKeysValues(NDArray encoded, T5Weights.DecoderBlock block) {
+        int inner = config.innerDim();
+        NDArray kv = encoded.matMul(block.cross().kv()); // [rows, S, 2 * inner]
+        return new NDArray[] {heads(kv, 0, inner).transpose(0, 1, 3, 2), heads(kv, inner, 2 * inner)};
+    }
+
+    /**
+     * One T5 decoder block, for cached decoding and teacher forcing alike, over the fp32 residual stream
+     * {@code h} {@code [rows, n, d_model]} (or {@code [fed, d_model]} when {@code packed}: the projections
+     * and the feed-forward then run over the fed positions only, attention keeps the row layout):
+     * self-attention with {@code selfBias} over {@code selfKeys}, cross-attention over {@code crossKeysT}
+     * {@code [rows, heads, d_kv, S]} and {@code crossValues} {@code [rows, heads, S, d_kv]} with
+     * {@code keyMask}, then the feed-forward. Returns the new residual stream, shaped as {@code h}.
+     */
+    NDArray decoderBlock(T5Weights.DecoderBlock block, NDArray h, PackedPositions packed, int rows, int n,
+            SelfAttentionKeys selfKeys, NDArray selfBias, NDArray crossKeysT, NDArray crossValues, NDArray keyMask) {
+        int inner = config.innerDim();
+        NDArray qkv = inRows(packed, norm(h, block.self().norm()).matMul(block.self().qkv())); // [rows, n, 3 * inner]
+        NDArray newKv = qkv.get(sliceLast(qkv, inner, 3 * inner)) // [rows, n, 2 * inner]
+                .reshape(rows, n, 2, config.numHeads(), config.dKv()); // [rows, n, 2, heads, d_kv]
+        NDArray[] self = selfKeys.of(newKv); // each [rows, heads, T, d_kv]
+        NDArray attention = fedOnly(packed,
+                attend(heads(qkv, 0, inner), self[0].transpose(0, 1, 3, 2), self[1], selfBias));
+        h = residual(h, toType(attention.matMul(block.self().out()), DataType.FLOAT32));
+
+        NDArray q = inRows(packed, norm(h, block.cross().norm()).matMul(block.cross().q())); // [rows, n, inner]
+        attention = fedOnly(packed, attend(heads(q, 0, inner), crossKeysT, crossValues, keyMask));
+        h = residual(h, toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
+
+        return residual(h, feedForward(h, block.ff()));
+    }
+
+    /** A position-wise result in the row layout {@code [rows, n, width]} (zeros at padding when packed). */
+    static NDArray inRows(PackedPositions packed, NDArray x) {
+        return packed == null ? x : packed.spread(x);
+    }
+
+    /** A row-layout result {@code [rows, n, width]} at the fed positions only when packed. */
+    private static NDArray fedOnly(PackedPositions packed, NDArray x) {
+        return packed == null ? x : packed.pack(x);
     }
 
     // ---------------------------------------------------------------- decoder head

@@ -36,7 +36,6 @@ final class T5TeacherForcing {
             }
             System.arraycopy(decoderInputs.get(b), 0, flat, b * tgt, tgt);
         }
-        int inner = layers.config.innerDim();
         // On CPU an array made from Java data (ids, masks) reads the direct buffer it was made from,
         // and that buffer is freed once its NDArray closes. Autograd keeps the embedding lookups'
         // ids for backward, so a training forward must not close them before backward runs: it keeps
@@ -47,18 +46,11 @@ final class T5TeacherForcing {
             Batch batch = layers.pad(tmp, prompts);
             NDArray encoded = layers.encode(tmp, batch);
             NDArray h = layers.embed(tmp, tmp.create(flat, new Shape(decoderInputs.size(), tgt)));
-            NDArray bias = layers.positionBias(tmp, true, 0, tgt, tgt);
+            NDArray bias = layers.positionBias(tmp, false, new int[] {0}, tgt, tgt); // [1, heads, tgt, tgt]
             for (DecoderBlock block : layers.weights.decoder) {
-                NDArray qkv = layers.norm(h, block.self().norm()).matMul(block.self().qkv());
-                NDArray keysT = layers.heads(qkv, inner, 2 * inner).transpose(0, 1, 3, 2);
-                NDArray attention = layers.attend(layers.heads(qkv, 0, inner), keysT, layers.heads(qkv, 2 * inner, 3 * inner), bias);
-                h = layers.residual(h, T5Layers.toType(attention.matMul(block.self().out()), DataType.FLOAT32));
-                NDArray kv = encoded.matMul(block.cross().kv());
-                NDArray q = layers.heads(layers.norm(h, block.cross().norm()).matMul(block.cross().q()), 0, inner);
-                attention = layers.attend(q, layers.heads(kv, 0, inner).transpose(0, 1, 3, 2), layers.heads(kv, inner, 2 * inner),
-                        batch.keyMask());
-                h = layers.residual(h, T5Layers.toType(attention.matMul(block.cross().out()), DataType.FLOAT32));
-                h = layers.residual(h, layers.feedForward(h, block.ff()));
+                NDArray[] cross = layers.crossKeysValues(encoded, block);
+                h = layers.decoderBlock(block, h, null, decoderInputs.size(), tgt, T5Layers::ownKeys, bias, cross[0],
+                        cross[1], batch.keyMask());
             }
             NDArray logits = positions == null ? layers.logitsOf(h) : candidateScores(tmp, h, positions, candidates);
             logits.attach(out);

@@ -74,40 +74,6 @@ class LlamaModelTest {
     }
 
     @Test
-    void cachedStepsMatchTheUncachedForward() {
-        long[] sequence = prompts.get(1);
-        int prefix = 6;
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray full = model.logits(m, List.of(sequence)); // [1, seq, vocab]
-            assertEquals(new Shape(1, sequence.length, 32000), full.getShape());
-            try (DecodeState state = model.begin(m, List.of(Arrays.copyOf(sequence, prefix)))) {
-                assertClose(full.get(":, {}", prefix - 1), state.prefill(m));
-                for (int t = prefix; t < sequence.length; t++) {
-                    NDArray step = state.forward(m.create(new long[] {sequence[t]}, new Shape(1, 1)));
-                    assertClose(full.get(":, {}:{}", t, t + 1), step);
-                }
-            }
-        }
-    }
-
-    @Test
-    void blockForwardMatchesTokenByToken() {
-        long[][] block = {{5, 900, 31000, 42}, {7, 7, 1200, 3}, {29871, 13, 100, 2000}};
-        try (NDManager m = NDManager.newBaseManager();
-                DecodeState blocked = model.begin(m, prompts);
-                DecodeState stepped = model.begin(m, prompts)) {
-            blocked.prefill(m);
-            stepped.prefill(m);
-            NDArray all = blocked.forward(m.create(flatten(block), new Shape(3, 4))); // [3, 4, vocab]
-            for (int t = 0; t < 4; t++) {
-                long[] column = {block[0][t], block[1][t], block[2][t]};
-                NDArray one = stepped.forward(m.create(column, new Shape(3, 1))); // [3, 1, vocab]
-                assertClose(all.get(":, {}:{}", t, t + 1), one);
-            }
-        }
-    }
-
-    @Test
     void leftPaddedBatchMatchesEachPromptAlone() {
         int steps = 8;
         try (NDManager m = NDManager.newBaseManager()) {
@@ -142,51 +108,6 @@ class LlamaModelTest {
                 NDArray alone = model.logits(m, List.of(prompts.get(r))); // [1, length, vocab]
                 assertClose(alone, batch.get("{}:{}, {}:", r, r + 1, pads));
             }
-        }
-    }
-
-    @Test
-    void selectRowsExpandsAndReordersTheCache() {
-        long[] next = {17, 4000, 250};
-        try (NDManager m = NDManager.newBaseManager();
-                DecodeState reference = model.begin(m, prompts);
-                DecodeState expanded = model.begin(m, prompts)) {
-            reference.prefill(m);
-            expanded.prefill(m);
-            NDArray expected = reference.forward(m.create(next, new Shape(3, 1))); // [3, 1, vocab]
-            long[] rows = {2, 0, 0, 1, 2};
-            expanded.selectRows(m.create(rows));
-            assertEquals(5, expanded.rows());
-            long[] expandedNext = new long[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                expandedNext[i] = next[(int) rows[i]];
-            }
-            NDArray actual = expanded.forward(m.create(expandedNext, new Shape(5, 1))); // [5, 1, vocab]
-            for (int i = 0; i < rows.length; i++) {
-                assertClose(expected.get("{}:{}", rows[i], rows[i] + 1), actual.get("{}:{}", i, i + 1));
-            }
-        }
-    }
-
-    @Test
-    void cacheGrowsPastItsInitialCapacity() {
-        // 140 single-token steps overflow the 128 tokens of headroom the cache starts with
-        long[] sequence = new long[150];
-        for (int i = 0; i < sequence.length; i++) {
-            sequence[i] = 1 + (i * 7919L) % 31999;
-        }
-        try (NDManager m = NDManager.newBaseManager();
-                DecodeState state = model.begin(m, List.of(Arrays.copyOf(sequence, 10)))) {
-            NDArray full = model.logits(m, List.of(sequence));
-            state.prefill(m);
-            NDArray last = null;
-            for (int t = 10; t < sequence.length; t++) {
-                try (NDManager step = m.newSubManager()) {
-                    last = state.forward(step.create(new long[] {sequence[t]}, new Shape(1, 1)));
-                    last.attach(m);
-                }
-            }
-            assertClose(full.get(":, -1:"), last);
         }
     }
 
