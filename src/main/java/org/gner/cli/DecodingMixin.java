@@ -49,8 +49,8 @@ final class DecodingMixin {
     int draftTokens;
 
     @Option(names = "--o-bias", paramLabel = "<b>",
-            description = "Constrained greedy decoding: subtract b from the logit of O at every label choice (a small"
-                    + " model says O too often). Default: the model folder's generation_config.json \"gner_o_bias\","
+            description = "Constrained decoding: subtract b from the logit of O at every label choice (a small"
+                    + " model says O too often), in greedy and beam search (before the log-softmax). Default: the model folder's generation_config.json \"gner_o_bias\","
                     + " else 0.")
     Double outsideBias;
 

@@ -27,14 +27,18 @@ public final class Generator {
         if (promptIds.isEmpty()) {
             return List.of();
         }
-        return config.numBeams() == 1 ? greedy(model, promptIds, config) : beamSearch(model, promptIds, config, null);
+        if (config.numBeams() > 1) {
+            return beamSearch(model, promptIds, config, null, 0);
+        }
+        List<Generated> greedy = new GuidedGreedy(model, config, Guidance.PLAIN).generate(promptIds, null);
+        return greedy.stream().map(Generated::tokens).toList();
     }
 
     /**
      * Generation guided by each prompt's output automaton ({@code automata} may hold nulls, or be
      * null, for prompts without one; constrained decoding needs every one). Greedy runs
-     * {@link GuidedGreedy} (plain, drafts and/or constraints); beam search takes the constraints as HF's
-     * {@code prefix_allowed_tokens_fn} and never drafts.
+     * {@link GuidedGreedy} (plain, drafts and/or constraints); beam search takes the constraints (the
+     * allowed tokens as HF's {@code prefix_allowed_tokens_fn}, {@code --o-bias} on the logits) and never drafts.
      */
     public List<Generated> generate(GenerativeModel model, List<long[]> promptIds, GenerationConfig config,
             List<OutputAutomaton> automata, Guidance guidance) {
@@ -49,51 +53,11 @@ public final class Generator {
             throw new IllegalArgumentException("constrained decoding needs every prompt's words and labels");
         }
         CountingModel counting = new CountingModel(model);
-        List<long[]> tokens = config.numBeams() == 1 ? greedy(counting, promptIds, config)
-                : beamSearch(counting, promptIds, config, constrained ? automata : null);
+        List<long[]> tokens = beamSearch(counting, promptIds, config, constrained ? automata : null,
+                guidance.outsideBias());
         List<Generated> out = new ArrayList<>(tokens.size());
         for (long[] t : tokens) {
-            // greedy: a pass per token; beams: every pass of the prompt's beams, counted once per beam row
-            out.add(new Generated(t, config.numBeams() == 1 ? t.length : counting.passes(), 0));
-        }
-        return out;
-    }
-
-    /** Greedy search: each row takes its argmax until it emits EOS, then only pads, uncounted. */
-    List<long[]> greedy(GenerativeModel model, List<long[]> promptIds, GenerationConfig config) {
-        ModelSpec spec = model.spec();
-        int batch = promptIds.size();
-        long[][] generated = new long[batch][config.maxNewTokens()];
-        int[] lengths = new int[batch];
-        boolean[] finished = new boolean[batch];
-        try (NDManager scope = model.newScope(); DecodeState state = model.begin(scope, promptIds)) {
-            long[] next;
-            try (NDManager step = scope.newSubManager()) {
-                next = state.prefill(step).argMax(-1).toLongArray();
-            }
-            for (int t = 1; ; t++) {
-                boolean allFinished = true;
-                for (int b = 0; b < batch; b++) {
-                    if (finished[b]) {
-                        next[b] = spec.padTokenId();
-                    } else {
-                        generated[b][lengths[b]++] = next[b];
-                        finished[b] = next[b] == spec.eosTokenId();
-                    }
-                    allFinished &= finished[b];
-                }
-                if (allFinished || t == config.maxNewTokens()) {
-                    break;
-                }
-                try (NDManager step = scope.newSubManager()) {
-                    NDArray logits = state.forward(step.create(next, new Shape(batch, 1)));
-                    next = lastPosition(logits).argMax(-1).toLongArray();
-                }
-            }
-        }
-        List<long[]> out = new ArrayList<>(batch);
-        for (int b = 0; b < batch; b++) {
-            out.add(Arrays.copyOf(generated[b], lengths[b]));
+            out.add(new Generated(t, counting.passes(), 0)); // every pass of the prompt's beams, once per beam row
         }
         return out;
     }
@@ -109,10 +73,12 @@ public final class Generator {
      * keeps the top {@code 2 * numBeams} candidates of each prompt, turns EOS candidates ranked within
      * the first {@code numBeams} into finished hypotheses, and continues with the best
      * {@code numBeams} non-EOS candidates. A prompt is done per {@link BeamHypotheses#isDone};
-     * at the length limit its open beams join the hypotheses, and the best-scored one wins.
+     * at the length limit its open beams join the hypotheses, and the best-scored one wins. With
+     * {@code automata}, each beam scores only what its automaton allows, with {@code outsideBias} taken from
+     * the logit of a label branch's O before the log-softmax.
      */
     List<long[]> beamSearch(GenerativeModel model, List<long[]> promptIds, GenerationConfig config,
-            List<OutputAutomaton> automata) {
+            List<OutputAutomaton> automata, double outsideBias) {
         ModelSpec spec = model.spec();
         int batch = promptIds.size();
         int beams = config.numBeams();
@@ -140,8 +106,8 @@ public final class Generator {
                 NDArray first = state.prefill(step); // [batch, vocab]
                 NDArray rowIndex = step.create(expand);
                 state.selectRows(rowIndex);
-                candidates = Candidates.top(first.get(new NDIndex("{}", rowIndex)), allowedMask(step, cursors,
-                        first.getShape().get(1)), beamScores, batch, 2 * beams);
+                candidates = Candidates.top(first.get(new NDIndex("{}", rowIndex)), constraints(step, cursors,
+                        outsideBias, first.getShape().get(1)), beamScores, batch, 2 * beams);
             }
             int length = 0; // generated tokens in every running beam
             while (true) {
@@ -200,8 +166,8 @@ public final class Generator {
                     state.selectRows(step.create(nextRows));
                     NDArray logits = state.forward(step.create(nextTokens, new Shape(rows, 1)));
                     NDArray last = lastPosition(logits);
-                    candidates = Candidates.top(last, allowedMask(step, cursors, last.getShape().get(1)), beamScores,
-                            batch, 2 * beams);
+                    candidates = Candidates.top(last, constraints(step, cursors, outsideBias, last.getShape().get(1)),
+                            beamScores, batch, 2 * beams);
                 }
             }
             for (int b = 0; b < batch; b++) {
@@ -225,23 +191,10 @@ public final class Generator {
         return out;
     }
 
-    /**
-     * {@code [rows, vocab]}: 0 for the tokens each row's automaton allows, -inf elsewhere (a row
-     * that is finished or lost allows nothing); null without automata.
-     */
-    private static NDArray allowedMask(NDManager manager, OutputAutomaton.Cursor[] cursors, long vocab) {
-        if (cursors == null) {
-            return null;
-        }
-        int v = Math.toIntExact(vocab);
-        float[] mask = new float[cursors.length * v];
-        Arrays.fill(mask, Float.NEGATIVE_INFINITY);
-        for (int r = 0; r < cursors.length; r++) {
-            for (long t : cursors[r].allowed()) {
-                mask[r * v + (int) t] = 0f;
-            }
-        }
-        return manager.create(mask, new Shape(cursors.length, v));
+    /** Each row's {@link Constraints#dense} penalties and mask, or null without automata. */
+    private static NDArray[] constraints(NDManager manager, OutputAutomaton.Cursor[] cursors, double outsideBias,
+            long vocab) {
+        return cursors == null ? null : Constraints.at(cursors, outsideBias).dense(manager, vocab);
     }
 
     private static boolean allTrue(boolean[] values) {
@@ -258,14 +211,16 @@ public final class Generator {
 
         /**
          * {@code logits [rows, vocab]} fp32: scores {@code log_softmax + beam score} in fp32 (as HF adds
-         * them), flattened per prompt over {@code beams * vocab}, top k by torch.
+         * them), flattened per prompt over {@code beams * vocab}, top k by torch. {@code constraints}: null,
+         * or {@link Constraints#dense}'s penalties (or null) and mask.
          */
-        static Candidates top(NDArray logits, NDArray allowedOrNull, float[] beamScores, int batch, int k) {
+        static Candidates top(NDArray logits, NDArray[] constraints, float[] beamScores, int batch, int k) {
             NDManager m = logits.getManager();
             long vocab = logits.getShape().get(1);
-            NDArray scores = logits.logSoftmax(-1);
-            if (allowedOrNull != null) {
-                scores = scores.addi(allowedOrNull); // HF: log_softmax over the vocabulary, then -inf masking
+            NDArray penalized = constraints == null || constraints[0] == null ? logits : logits.sub(constraints[0]);
+            NDArray scores = penalized.logSoftmax(-1);
+            if (constraints != null) {
+                scores = scores.addi(constraints[1]); // HF: log_softmax over the vocabulary, then -inf masking
             }
             scores = scores.addi(m.create(beamScores).reshape(-1, 1));
             NDList top = scores.reshape(batch, -1).topK(k, -1, true, true);

@@ -14,8 +14,9 @@ import org.gner.model.ModelConfigs;
  *                       only); NONE: one token per pass (constrained still feeds forced runs as blocks)
  * @param draftTokens    draft length k per pass; 0 picks it from the batch size (see {@link #draftTokens(int)})
  * @param continueEntities draft {@code I-x} after a word labelled {@code B-x}/{@code I-x} (else always O)
- * @param outsideBias    constrained greedy only: subtracted from the logit of a label branch's O token
- *                       (a small model says O too often); 0: none; NaN: the model folder's default
+ * @param outsideBias    constrained decoding: subtracted from the logit of a label branch's O token
+ *                       (a small model says O too often), in greedy and beam search; 0: none; NaN: the
+ *                       model folder's default
  */
 public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean continueEntities, double outsideBias)
         implements Serializable {
@@ -54,6 +55,9 @@ public record Guidance(Decoding decoding, Draft draft, int draftTokens, boolean 
 
     /** GNER's own decoding with lossless drafts. */
     public static final Guidance DEFAULT = new Guidance(Decoding.FREE, Draft.INPUT, 0, true);
+
+    /** Plain greedy (or beam) search: no automaton, one token per pass. */
+    public static final Guidance PLAIN = new Guidance(Decoding.FREE, Draft.NONE, 0, true);
 
     public Guidance {
         if (draft == null) {

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.gner.model.DecodeState;
 import org.gner.model.GenerativeModel;
-import org.gner.model.ModelSpec;
 import org.gner.model.StepOutput;
 
 /**
@@ -104,131 +103,162 @@ final class GuidedGreedy {
     }
 
     List<Generated> generate(List<long[]> promptIds, List<OutputAutomaton> automata) {
-        ModelSpec spec = model.spec();
+        List<Row> rows = startRows(promptIds, automata);
+        try (NDManager scope = model.newScope(); DecodeState state = model.begin(scope, promptIds)) {
+            prefill(state, rows, scope);
+            List<Row> active = new ArrayList<>(rows);
+            dropFinished(state, active, scope);
+            int k = guidance.draftTokens(active.size());
+            while (!active.isEmpty()) {
+                Block block = nextBlock(active, k);
+                state.rollback(verify(state, block, k, scope));
+                dropFinished(state, active, scope);
+            }
+        }
+        List<Generated> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            out.add(new Generated(Arrays.copyOf(row.tokens, row.length), row.passes, row.accepted, row.decisions,
+                    constrained() ? null : Arrays.copyOf(row.logProbs, row.length)));
+        }
+        return out;
+    }
+
+    private boolean constrained() {
+        return guidance.decoding() == Guidance.Decoding.CONSTRAINED;
+    }
+
+    private List<Row> startRows(List<long[]> promptIds, List<OutputAutomaton> automata) {
         int batch = promptIds.size();
-        boolean constrained = guidance.decoding() == Guidance.Decoding.CONSTRAINED;
         List<Row> rows = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {
             OutputAutomaton a = automata == null ? null : automata.get(b);
-            if (constrained && a == null) {
+            if (constrained() && a == null) {
                 throw new IllegalArgumentException("constrained decoding needs the words and labels of prompt " + b);
             }
             rows.add(new Row(b, a, config.maxNewTokens(), guidance.draftTokens(batch)));
         }
-        try (NDManager scope = model.newScope(); DecodeState state = model.begin(scope, promptIds)) {
-            try (NDManager step = scope.newSubManager()) {
-                StepOutput output = state.prefillStep(step); // [rows, 1] positions
-                long[][] allowed = new long[batch][];
-                float[][] penalties = new float[batch][];
+        return rows;
+    }
+
+    /** The first pass: every row's first token from the prefill position. */
+    private void prefill(DecodeState state, List<Row> rows, NDManager scope) {
+        int batch = rows.size();
+        try (NDManager step = scope.newSubManager()) {
+            StepOutput output = state.prefillStep(step); // [rows, 1] positions
+            Constraints constraints = Constraints.of(batch);
+            if (constrained()) {
                 for (Row row : rows) {
-                    allowed[row.index] = constrained ? row.cursor.allowed() : null;
-                    penalties[row.index] = constrained ? penalties(row.cursor, allowed[row.index]) : null;
-                }
-                boolean[] fed = new boolean[batch];
-                Arrays.fill(fed, true);
-                Picks picks = pick(output, allowed, penalties, fed, constrained); // [rows]
-                for (Row row : rows) {
-                    row.passes++;
-                    record(row, row.index, picks, allowed, penalties);
-                    take(row, picks.tokens[row.index], spec);
+                    constraints.set(row.index, row.cursor, guidance.outsideBias());
                 }
             }
-            List<Row> active = new ArrayList<>(rows);
-            dropFinished(state, active, scope);
-            int k = guidance.draftTokens(active.size());
-            long[] draft = new long[k];
-            while (!active.isEmpty()) {
-                int n = active.size();
-                long[][] drafts = new long[n][];
-                int width = 1;
-                for (int r = 0; r < n; r++) {
-                    Row row = active.get(r);
-                    if (row.done) { // finished, kept in the batch until enough rows have finished
-                        drafts[r] = new long[0];
-                        continue;
-                    }
-                    int room = config.maxNewTokens() - row.length; // tokens this row may still add
-                    int m = draftFor(row, draft, Math.min(k, room - 1), constrained);
-                    drafts[r] = Arrays.copyOf(draft, m);
-                    width = Math.max(width, m + 1);
-                }
-                long[] block = new long[n * width];
-                Arrays.fill(block, spec.padTokenId());
-                long[][] allowed = new long[n * width][];
-                float[][] penalties = new float[n * width][];
-                boolean[] fed = new boolean[n * width]; // positions that are the row's tokens, not padding
-                int[] fedPerRow = new int[n];
-                for (int r = 0; r < n; r++) {
-                    Row row = active.get(r);
-                    if (row.done) {
-                        continue; // fed padding, needs no head
-                    }
-                    Arrays.fill(fed, r * width, r * width + drafts[r].length + 1, true);
-                    fedPerRow[r] = drafts[r].length + 1;
-                    block[r * width] = row.pending;
-                    System.arraycopy(drafts[r], 0, block, r * width + 1, drafts[r].length);
-                    if (constrained) {
-                        OutputAutomaton.Cursor probe = row.cursor.copy();
-                        allowed[r * width] = probe.allowed();
-                        penalties[r * width] = penalties(probe, allowed[r * width]);
-                        for (int j = 0; j < drafts[r].length; j++) {
-                            probe.advance(drafts[r][j]);
-                            allowed[r * width + j + 1] = probe.allowed();
-                            penalties[r * width + j + 1] = penalties(probe, allowed[r * width + j + 1]);
-                        }
-                    }
-                }
-                int[] drop = new int[n];
-                try (NDManager step = scope.newSubManager()) {
-                    // [rows, width] positions
-                    StepOutput output = state.forwardStep(step.create(block, new Shape(n, width)), fedPerRow);
-                    Picks picks = pick(output, allowed, penalties, fed, constrained); // [rows * width]
-                    for (int r = 0; r < n; r++) {
-                        Row row = active.get(r);
-                        if (row.done) {
-                            drop[r] = width - 1;
-                            continue;
-                        }
-                        row.passes++;
-                        int kept = 0;
-                        while (true) {
-                            long choice = picks.tokens[r * width + kept];
-                            boolean matchesDraft = kept < drafts[r].length && drafts[r][kept] == choice;
-                            record(row, r * width + kept, picks, allowed, penalties);
-                            take(row, choice, spec);
-                            if (row.done || !matchesDraft) {
-                                break;
-                            }
-                            row.accepted++;
-                            kept++;
-                        }
-                        drop[r] = width - 1 - kept; // fed: pending + kept drafts stay
-                        row.learn(kept, k);
-                    }
-                }
-                state.rollback(drop);
-                dropFinished(state, active, scope);
+            int[] fedPerRow = new int[batch];
+            Arrays.fill(fedPerRow, 1);
+            Picks picks = pick(output, constraints, fedPerRow, 1); // [rows]
+            for (Row row : rows) {
+                row.passes++;
+                record(row, row.index, picks, constraints);
+                take(row, picks.tokens[row.index]);
             }
         }
-        List<Generated> out = new ArrayList<>(batch);
-        for (Row row : rows) {
-            out.add(new Generated(Arrays.copyOf(row.tokens, row.length), row.passes, row.accepted, row.decisions,
-                    constrained ? null : Arrays.copyOf(row.logProbs, row.length)));
+    }
+
+    /**
+     * One pass's input, {@code [rows, width]}: row r's pending token, then its draft, then padding. A
+     * finished row still in the batch feeds padding only.
+     */
+    private record Block(List<Row> rows, long[][] drafts, int width, long[] tokens, int[] fedPerRow,
+            Constraints constraints) {}
+
+    private Block nextBlock(List<Row> active, int k) {
+        int n = active.size();
+        long[][] drafts = new long[n][];
+        long[] draft = new long[k];
+        int width = 1;
+        for (int r = 0; r < n; r++) {
+            Row row = active.get(r);
+            if (row.done) { // finished, kept in the batch until enough rows have finished
+                drafts[r] = new long[0];
+                continue;
+            }
+            int room = config.maxNewTokens() - row.length; // tokens this row may still add
+            int m = draftFor(row, draft, Math.min(k, room - 1));
+            drafts[r] = Arrays.copyOf(draft, m);
+            width = Math.max(width, m + 1);
         }
-        return out;
+        long[] tokens = new long[n * width];
+        Arrays.fill(tokens, model.spec().padTokenId());
+        Constraints constraints = Constraints.of(n * width);
+        int[] fedPerRow = new int[n];
+        for (int r = 0; r < n; r++) {
+            Row row = active.get(r);
+            if (row.done) {
+                continue; // fed padding, needs no head
+            }
+            fedPerRow[r] = drafts[r].length + 1;
+            tokens[r * width] = row.pending;
+            System.arraycopy(drafts[r], 0, tokens, r * width + 1, drafts[r].length);
+            if (constrained()) {
+                OutputAutomaton.Cursor probe = row.cursor.copy();
+                constraints.set(r * width, probe, guidance.outsideBias());
+                for (int j = 0; j < drafts[r].length; j++) {
+                    probe.advance(drafts[r][j]);
+                    constraints.set(r * width + j + 1, probe, guidance.outsideBias());
+                }
+            }
+        }
+        return new Block(active, drafts, width, tokens, fedPerRow, constraints);
+    }
+
+    /**
+     * Runs the block and takes each row's picks: its pending token's successor, then each drafted token
+     * while it equals the pick before it. Returns how many of each row's block positions to roll back.
+     */
+    private int[] verify(DecodeState state, Block block, int k, NDManager scope) {
+        int n = block.rows().size();
+        int width = block.width();
+        int[] drop = new int[n];
+        try (NDManager step = scope.newSubManager()) {
+            // [rows, width] positions
+            StepOutput output = state.forwardStep(step.create(block.tokens(), new Shape(n, width)), block.fedPerRow());
+            Picks picks = pick(output, block.constraints(), block.fedPerRow(), width); // [rows * width]
+            for (int r = 0; r < n; r++) {
+                Row row = block.rows().get(r);
+                if (row.done) {
+                    drop[r] = width - 1;
+                    continue;
+                }
+                row.passes++;
+                long[] draft = block.drafts()[r];
+                int kept = 0;
+                while (true) {
+                    long choice = picks.tokens[r * width + kept];
+                    boolean matchesDraft = kept < draft.length && draft[kept] == choice;
+                    record(row, r * width + kept, picks, block.constraints());
+                    take(row, choice);
+                    if (row.done || !matchesDraft) {
+                        break;
+                    }
+                    row.accepted++;
+                    kept++;
+                }
+                drop[r] = width - 1 - kept; // fed: pending + kept drafts stay
+                row.learn(kept, k);
+            }
+        }
+        return drop;
     }
 
     /**
      * The tokens to verify after the row's pending one: constrained decoding's forced run (certain), then
      * with drafts up to the row's budget of speculative tokens along the automaton's expected path.
      */
-    private int draftFor(Row row, long[] draft, int max, boolean constrained) {
+    private int draftFor(Row row, long[] draft, int max) {
         row.forced = 0;
         row.speculated = 0;
         if (row.cursor == null || max <= 0) {
             return 0;
         }
-        int forced = constrained ? row.cursor.forcedRun(draft, max) : 0;
+        int forced = constrained() ? row.cursor.forcedRun(draft, max) : 0;
         int limit = Math.min(max, forced + row.budget);
         if (guidance.draft() == Guidance.Draft.NONE || limit <= forced) {
             row.forced = forced;
@@ -241,13 +271,13 @@ final class GuidedGreedy {
     }
 
     /** Appends a chosen token; the row is done at EOS or at the length limit. */
-    private void take(Row row, long token, ModelSpec spec) {
+    private void take(Row row, long token) {
         row.tokens[row.length++] = token;
         row.pending = token;
         if (row.cursor != null) {
             row.cursor.advance(token);
         }
-        row.done = token == spec.eosTokenId() || row.length >= config.maxNewTokens();
+        row.done = token == model.spec().eosTokenId() || row.length >= config.maxNewTokens();
     }
 
     /**
@@ -275,19 +305,6 @@ final class GuidedGreedy {
         }
     }
 
-    /** Per allowed token, what is subtracted from its logit: {@link Guidance#outsideBias} for a branch's O. */
-    private float[] penalties(OutputAutomaton.Cursor cursor, long[] allowed) {
-        double bias = guidance.outsideBias();
-        if (bias == 0 || Double.isNaN(bias) || allowed.length < 2) {
-            return null;
-        }
-        float[] out = new float[allowed.length];
-        for (int i = 0; i < allowed.length; i++) {
-            out[i] = cursor.choosesOutside(allowed[i]) ? (float) bias : 0f;
-        }
-        return out;
-    }
-
     /**
      * A pass's picks per flat position ({@code -1} where nothing was needed), with what decided them:
      * constrained, the allowed tokens' scores at positions with two or more; free, each pick's
@@ -296,41 +313,43 @@ final class GuidedGreedy {
     private record Picks(long[] tokens, float[][] scores, float[] logProbs) {}
 
     /**
-     * Greedy picks of the {@code fed} positions of {@code output} ({@code [rows, width]} positions): the
-     * argmax, or with {@code constrained} the argmax among that position's allowed tokens less their
-     * penalties (a single allowed token needs no logits; ties go to the first allowed). Constrained picks
-     * read only the allowed tokens' logits ({@link StepOutput#candidates}); where two of them are within
-     * the narrowed head's rounding bound of each other, the pass is picked from the full logits instead, so
-     * the picks are those of the full head in every case.
+     * Greedy picks of the fed positions of {@code output} ({@code [rows, width]} positions, row r's first
+     * {@code fedPerRow[r]} fed): the argmax, or under {@code constraints} the argmax among that position's
+     * allowed tokens less their penalties (a single allowed token needs no logits; ties go to the first
+     * allowed). Constrained picks read only the allowed tokens' logits ({@link StepOutput#candidates}); where
+     * two of them are within the narrowed head's rounding bound of each other, the pass is picked from the
+     * full logits instead, so the picks are those of the full head in every case.
      */
-    private static Picks pick(StepOutput output, long[][] allowed, float[][] penalties, boolean[] fed,
-            boolean constrained) {
-        if (!constrained) {
+    private Picks pick(StepOutput output, Constraints constraints, int[] fedPerRow, int width) {
+        if (!constrained()) {
+            boolean[] fed = new boolean[fedPerRow.length * width];
+            for (int r = 0; r < fedPerRow.length; r++) {
+                Arrays.fill(fed, r * width, r * width + fedPerRow[r], true);
+            }
             StepOutput.Greedy greedy = output.greedy(fed);
             return new Picks(greedy.picks(), null, greedy.logProbs());
         }
-        Picks picks = choose(output.candidates(allowed), allowed, penalties, true);
+        Picks picks = choose(output.candidates(constraints.allowed()), constraints, true);
         return picks != null ? picks
-                : choose(StepOutput.ofLogits(output.logits()).candidates(allowed), allowed, penalties, false);
+                : choose(StepOutput.ofLogits(output.logits()).candidates(constraints.allowed()), constraints, false);
     }
 
     /**
      * The constrained picks from each position's allowed tokens' scores; with {@code exactOnly}, null when two
      * of a position's scores are within their rounding bounds of each other (the full logits must decide).
      */
-    private static Picks choose(StepOutput.Candidates candidates, long[][] allowed, float[][] penalties,
-            boolean exactOnly) {
-        long[] picks = new long[allowed.length];
-        for (int p = 0; p < allowed.length; p++) {
-            long[] a = allowed[p];
+    private static Picks choose(StepOutput.Candidates candidates, Constraints constraints, boolean exactOnly) {
+        long[] picks = new long[constraints.positions()];
+        for (int p = 0; p < picks.length; p++) {
+            long[] a = constraints.allowed(p);
             if (a == null || a.length == 0) {
                 picks[p] = -1;
             } else if (a.length == 1) {
                 picks[p] = a[0];
             } else {
                 float[] scores = candidates.scores()[p];
-                int best = best(scores, penalties[p]);
-                if (exactOnly && nearTie(scores, candidates.bounds()[p], penalties[p], best)) {
+                int best = constraints.best(p, scores);
+                if (exactOnly && constraints.nearTie(p, scores, candidates.bounds()[p], best)) {
                     return null;
                 }
                 picks[p] = a[best];
@@ -340,51 +359,17 @@ final class GuidedGreedy {
     }
 
     /** Keeps what decided the token about to be taken at flat position {@code p}. */
-    private static void record(Row row, int p, Picks picks, long[][] allowed, float[][] penalties) {
+    private static void record(Row row, int p, Picks picks, Constraints constraints) {
         if (picks.logProbs != null) {
             row.logProbs[row.length] = picks.logProbs[p];
             return;
         }
-        long[] a = allowed[p];
+        long[] a = constraints.allowed(p);
         if (row.cursor == null || a == null || a.length < 2) {
             return; // a forced token: probability 1
         }
-        float[] scores = picks.scores[p].clone();
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] -= penalty(penalties[p], i);
-        }
         int chosen = Arrays.binarySearch(a, picks.tokens[p]); // allowed ids ascend
-        row.decisions.add(new LabelDecision(row.length, row.cursor.word(), scores, chosen));
+        row.decisions.add(new LabelDecision(row.length, row.cursor.word(), constraints.penalized(p, picks.scores[p]),
+                chosen));
     }
-
-    /** Whether another score less its penalty is within the two scores' rounding bounds of the best one. */
-    private static boolean nearTie(float[] scores, float[] bounds, float[] penalties, int best) {
-        float bestScore = scores[best] - penalty(penalties, best);
-        for (int i = 0; i < scores.length; i++) {
-            float gap = bestScore - (scores[i] - penalty(penalties, i));
-            if (i != best && gap <= bounds[best] + bounds[i] + Math.ulp(bestScore)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The index of the highest score less its penalty (the first of equals). */
-    private static int best(float[] scores, float[] penalties) {
-        int best = 0;
-        float bestScore = scores[0] - penalty(penalties, 0);
-        for (int i = 1; i < scores.length; i++) {
-            float score = scores[i] - penalty(penalties, i);
-            if (score > bestScore) {
-                best = i;
-                bestScore = score;
-            }
-        }
-        return best;
-    }
-
-    private static float penalty(float[] penalties, int i) {
-        return penalties == null ? 0f : penalties[i];
-    }
-
 }

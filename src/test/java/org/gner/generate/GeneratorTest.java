@@ -79,8 +79,8 @@ class GeneratorTest {
     void beamSearchWithOneBeamIsGreedyOnTheScriptedModel() {
         GenerationConfig oneBeam = new GenerationConfig(6, 1, 1.0, GenerationConfig.EarlyStopping.FALSE);
         List<long[]> prompts = List.of(new long[] {1}, new long[] {2}, new long[] {3});
-        List<long[]> greedy = new Generator().greedy(threeSpeakers(), prompts, oneBeam);
-        List<long[]> beam = new Generator().beamSearch(threeSpeakers(), prompts, oneBeam, null);
+        List<long[]> greedy = new Generator().generate(threeSpeakers(), prompts, oneBeam);
+        List<long[]> beam = new Generator().beamSearch(threeSpeakers(), prompts, oneBeam, null, 0);
         for (int i = 0; i < prompts.size(); i++) {
             assertArrayEquals(greedy.get(i), beam.get(i));
         }
@@ -95,8 +95,8 @@ class GeneratorTest {
     void beamSearchWithOneBeamIsGreedyOnT5() throws IOException {
         try (T5Model model = tinyT5(21)) {
             GenerationConfig config = GenerationConfig.greedy(12);
-            List<long[]> greedy = new Generator().greedy(model, PROMPTS, config);
-            List<long[]> beam = new Generator().beamSearch(model, PROMPTS, config, null);
+            List<long[]> greedy = new Generator().generate(model, PROMPTS, config);
+            List<long[]> beam = new Generator().beamSearch(model, PROMPTS, config, null, 0);
             for (int i = 0; i < PROMPTS.size(); i++) {
                 assertEquals(12, greedy.get(i).length);
                 assertArrayEquals(greedy.get(i), beam.get(i), "prompt " + i);

@@ -194,6 +194,23 @@ class OutputAutomatonTest {
      */
     @Test
     void constrainedBeamSearchEqualsBruteForceOverAllLabelSequences() {
+        assertBeamSearchEqualsBruteForce(0.0);
+    }
+
+    /**
+     * With {@code --o-bias}, beam search scores {@code log_softmax(logits - penalty)} where the penalty is
+     * the bias on a label choice's O: the same brute force with that penalty finds the same best sequence,
+     * and the bias changes which one that is.
+     */
+    @Test
+    void constrainedBeamSearchWithAnOBiasEqualsBruteForceWithThePenalty() {
+        long[] unbiased = assertBeamSearchEqualsBruteForce(0.0);
+        assertBeamSearchEqualsBruteForce(1.5);
+        long[] favouringO = assertBeamSearchEqualsBruteForce(-6.0); // a negative bias adds to O's logit
+        assertFalse(Arrays.equals(unbiased, favouringO), "the O bias changes the best sequence");
+    }
+
+    private static long[] assertBeamSearchEqualsBruteForce(double outsideBias) {
         List<String> words = List.of("a", "b");
         OutputAutomaton automaton = OutputAutomaton.build(words, List.of("x", "y"), toySpeller(words), EOS);
         ScriptedModel.Script script = (prompt, prefix) -> {
@@ -224,9 +241,24 @@ class OutputAutomatonTest {
                         LongStream.of(EOS)).toArray();
                 double logProb = 0;
                 List<Long> prefix = new ArrayList<>();
+                OutputAutomaton.Cursor cursor = automaton.start();
                 for (long t : tokens) {
-                    logProb += (float) Math.log(script.next(new long[] {1}, prefix)[(int) t]);
+                    double[] p = script.next(new long[] {1}, prefix);
+                    double[] logits = new double[p.length];
+                    long[] allowed = cursor.allowed();
+                    for (int v = 0; v < p.length; v++) {
+                        logits[v] = (float) Math.log(p[v]);
+                        if (allowed.length > 1 && Arrays.binarySearch(allowed, v) >= 0 && cursor.choosesOutside(v)) {
+                            logits[v] -= outsideBias;
+                        }
+                    }
+                    double normalizer = 0;
+                    for (double l : logits) {
+                        normalizer += Math.exp(l);
+                    }
+                    logProb += (float) (logits[(int) t] - Math.log(normalizer));
                     prefix.add(t);
+                    cursor.advance(t);
                 }
                 double score = logProb / tokens.length;
                 if (score > best) {
@@ -237,8 +269,10 @@ class OutputAutomatonTest {
         }
         GenerationConfig beams = new GenerationConfig(40, 25, 1.0, GenerationConfig.EarlyStopping.NEVER);
         List<Generated> out = new Generator().generate(new ScriptedModel(16, script), List.of(new long[] {1}), beams,
-                List.of(automaton), new Guidance(Guidance.Decoding.CONSTRAINED, Guidance.Draft.NONE, 0, true));
-        assertArrayEquals(bestTokens, out.get(0).tokens());
+                List.of(automaton), new Guidance(Guidance.Decoding.CONSTRAINED, Guidance.Draft.NONE, 0, true,
+                        outsideBias));
+        assertArrayEquals(bestTokens, out.get(0).tokens(), "o-bias " + outsideBias);
+        return bestTokens;
     }
 
     @Test
