@@ -153,7 +153,7 @@ final class AnnotateInput {
     }
 
     /** Why a Parquet file's footer cannot be read, or null when it can. */
-    private static String footerProblem(SparkSession spark, String file) {
+    static String footerProblem(SparkSession spark, String file) {
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
                 org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(file), conf))) {

@@ -196,7 +196,7 @@ public final class IncrementalAnnotateJob {
         void write(Dataset<Row> batch, long batchId) {
             counts.batches++;
             commit(StreamedDocuments.documents(batch, format, options.idColumn(), options.textColumn()), false,
-                    appId(), batchId);
+                    appId(), batchId, List.of());
         }
 
         /**
@@ -215,11 +215,23 @@ public final class IncrementalAnnotateJob {
             }
             Dataset<Row> wanted = spark.createDataFrame(failed, new org.apache.spark.sql.types.StructType()
                     .add("_retry_file", "string").add("_retry_row", "long"));
-            Dataset<Row> docs = StreamedDocuments.documents(StreamedDocuments.reread(spark, files, format,
-                    options.idColumn(), options.textColumn()), format, options.idColumn(), options.textColumn());
-            docs = docs.join(wanted, docs.col("source_file").equalTo(col("_retry_file"))
-                    .and(docs.col("row").equalTo(col("_retry_row"))), "left_semi");
-            commit(docs, true, "gner-annotate-retry-" + runId, 0);
+            Dataset<Row> all = StreamedDocuments.documents(StreamedDocuments.reread(spark, files, format), format,
+                    options.idColumn(), options.textColumn()).persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                Dataset<Row> docs = all.join(wanted, all.col("source_file").equalTo(col("_retry_file"))
+                        .and(all.col("row").equalTo(col("_retry_row"))
+                                .or(col("_retry_row").equalTo(StreamedDocuments.WHOLE_FILE))), "left_semi");
+                // a file that could not be read before and reads now: its error row gives way to its documents
+                List<String> readNow = docs.filter(col("row").notEqual(StreamedDocuments.WHOLE_FILE))
+                        .select("source_file").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                List<String> wholeFileErrors = table.read().filter(col("error").isNotNull()
+                                .and(col("row").equalTo(StreamedDocuments.WHOLE_FILE)).and(col("source_file").isin(
+                                        readNow.toArray())))
+                        .select("id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                commit(docs, true, "gner-annotate-retry-" + runId, 0, wholeFileErrors);
+            } finally {
+                all.unpersist(false);
+            }
         }
 
         private boolean exists(String file) {
@@ -235,9 +247,10 @@ public final class IncrementalAnnotateJob {
          * Classifies documents against the table (new, updated, skipped: same id and text hash, or
          * superseded by a later copy of the same id here; {@code redo}: every known id is updated),
          * annotates the new and updated ones and commits them with the old rows of the updated ones
-         * deleted, as one Delta commit keyed by {@code (appId, version)}.
+         * deleted (and the rows of the ids {@code alsoDelete}), as one Delta commit keyed by {@code (appId,
+         * version)}.
          */
-        private void commit(Dataset<Row> documents, boolean redo, String appId, long version) {
+        private void commit(Dataset<Row> documents, boolean redo, String appId, long version, List<String> alsoDelete) {
             Dataset<Row> docs = documents.withColumn("_rank", row_number().over(Window.partitionBy("id")
                     .orderBy(col("source_file").desc(), col("row").desc())));
             org.apache.spark.sql.Column unchanged = col("content_sha256").eqNullSafe(col("_old_sha"))
@@ -271,7 +284,7 @@ public final class IncrementalAnnotateJob {
                 if (added + updated == 0) {
                     return;
                 }
-                List<String> replaced = new ArrayList<>();
+                List<String> replaced = new ArrayList<>(alsoDelete);
                 if (updated > 0) {
                     describe("gner: ids to replace");
                     for (Row r : classified.filter(col("_status").equalTo("updated")).select("id").collectAsList()) {

@@ -49,6 +49,9 @@ final class StreamedDocuments {
             createStructField("row", LongType, false),
             createStructField("content_sha256", StringType, true)));
 
+    /** The row of an error document that stands for a whole file (a Parquet file that cannot be read). */
+    static final long WHOLE_FILE = -1;
+
     private StreamedDocuments() {}
 
     /** The format of an incremental input folder ({@link AnnotateInput#detectFormat}, once it is a folder). */
@@ -72,9 +75,10 @@ final class StreamedDocuments {
     }
 
     /**
-     * The streaming source: one record per file {@code (value, source_file)} for text and JSONL, one
-     * per row {@code (id?, text, source_file, row)} for Parquet (its schema read from the files there;
-     * null when there are none yet).
+     * The streaming source: one record per file, {@code (value, source_file)} for text and JSONL, and
+     * {@code (source_file)} alone for Parquet (the file listing, its content unread): each micro-batch's
+     * Parquet files are opened by {@link #documents}, so that a file that cannot be read (a truncated part
+     * file) becomes one error document instead of failing the stream.
      */
     static Dataset<Row> stream(SparkSession spark, String folder, String format, String idColumn, String textColumn,
             int maxFilesPerTrigger) {
@@ -86,16 +90,54 @@ final class StreamedDocuments {
             return reader.option("wholetext", "true").format("text").load(folder)
                     .select(col("value"), col("_metadata.file_path").as("source_file"));
         }
-        if (Arrays.stream(listFolder(spark, folder)).noneMatch(f -> f.getPath().getName().endsWith(".parquet"))) {
-            return null;
+        // binaryFile reads a file's bytes only when its content column is asked for
+        StructType binaryFile = new StructType().add("path", "string").add("modificationTime", "timestamp")
+                .add("length", "long").add("content", "binary"); // the binaryFile source's fixed schema
+        return reader.format("binaryFile").schema(binaryFile).option("pathGlobFilter", "*.parquet").load(folder)
+                .select(col("path").as("source_file"));
+    }
+
+    /**
+     * The documents of Parquet {@code files}: their rows, then one error document per file whose footer does
+     * not open (id its file name, row {@link #WHOLE_FILE}).
+     */
+    private static Dataset<Row> parquetDocuments(SparkSession spark, List<String> files, String idColumn,
+            String textColumn) {
+        List<String> readable = new ArrayList<>();
+        List<Row> unreadable = new ArrayList<>();
+        for (String file : files) {
+            String problem = AnnotateInput.footerProblem(spark, file);
+            if (problem == null) {
+                readable.add(file);
+            } else {
+                String name = new Path(file).getName();
+                unreadable.add(RowFactory.create(name, null, "cannot read Parquet file " + name + ": " + problem,
+                        file, WHOLE_FILE, null));
+            }
         }
-        StructType schema = spark.read().parquet(folder).schema();
-        List<String> columns = Arrays.stream(schema.fields()).map(StructField::name).toList();
+        Dataset<Row> errors = spark.createDataFrame(unreadable, SCHEMA);
+        if (readable.isEmpty()) {
+            return errors;
+        }
+        Dataset<Row> rows = spark.read().parquet(readable.toArray(String[]::new));
+        List<String> columns = List.of(rows.schema().fieldNames());
         if (!columns.contains(textColumn)) {
-            throw new IllegalArgumentException(folder + " has no text column '" + textColumn + "' (columns: "
-                    + String.join(", ", columns) + "); choose one with --text-column");
+            throw new IllegalArgumentException(String.join(", ", readable) + " have no text column '" + textColumn
+                    + "' (columns: " + String.join(", ", columns) + "); choose one with --text-column");
         }
-        return parquetRecords(reader.schema(schema).parquet(folder), idColumn, textColumn);
+        // every document names its file as the listing did, whatever form Parquet's file metadata takes
+        java.util.HashMap<String, String> listed = new java.util.HashMap<>();
+        readable.forEach(f -> listed.put(new Path(f).toUri().getPath(), f));
+        Dataset<Row> documents = parquetRecords(rows, idColumn, textColumn).map(
+                (org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+                    String file = listed.getOrDefault(new Path(r.getString(2)).toUri().getPath(), r.getString(2));
+                    long row = r.getLong(3);
+                    String id = r.isNullAt(0) ? AnnotateInput.reference(new Path(file).getName(), row) : r.getString(0);
+                    String text = r.getString(1);
+                    return RowFactory.create(id, text, text == null ? "row " + id + ": no text" : null, file, row,
+                            sha256(text));
+                }, Encoders.row(SCHEMA));
+        return documents.unionAll(errors);
     }
 
     /** {@code (id or null, text, source_file, row)} of Parquet rows. */
@@ -108,27 +150,19 @@ final class StreamedDocuments {
     }
 
     /** {@code files} read in one batch, in the stream's record shape (see {@link #stream}). */
-    static Dataset<Row> reread(SparkSession spark, List<String> files, String format, String idColumn,
-            String textColumn) {
-        String[] paths = files.toArray(String[]::new);
+    static Dataset<Row> reread(SparkSession spark, List<String> files, String format) {
         if (!format.equals("parquet")) {
-            return spark.read().option("wholetext", "true").text(paths)
+            return spark.read().option("wholetext", "true").text(files.toArray(String[]::new))
                     .select(col("value"), col("_metadata.file_path").as("source_file"));
         }
-        return parquetRecords(spark.read().parquet(paths), idColumn, textColumn);
+        return spark.createDataset(files, Encoders.STRING()).toDF("source_file");
     }
 
-    /** A micro-batch of the stream as documents ({@link #SCHEMA}). */
+    /** A micro-batch of the stream as documents ({@link #SCHEMA}); Parquet files are opened here (driver). */
     static Dataset<Row> documents(Dataset<Row> batch, String format, String idColumn, String textColumn) {
         if (format.equals("parquet")) {
-            return batch.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
-                String file = r.getString(2);
-                long row = r.getLong(3);
-                String id = r.isNullAt(0) ? AnnotateInput.reference(new Path(file).getName(), row) : r.getString(0);
-                String text = r.getString(1);
-                return RowFactory.create(id, text, text == null ? "row " + id + ": no text" : null, file, row,
-                        sha256(text));
-            }, Encoders.row(SCHEMA));
+            List<String> files = batch.select("source_file").as(Encoders.STRING()).collectAsList();
+            return parquetDocuments(batch.sparkSession(), files, idColumn, textColumn);
         }
         boolean jsonl = format.equals("jsonl");
         return batch.flatMap((FlatMapFunction<Row, Row>) r -> lines(r.getString(0), r.getString(1), jsonl,

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gner.generate.DecodingOptions;
@@ -263,6 +264,49 @@ class IncrementalAnnotateTest {
                 () -> IncrementalAnnotateJob.run(spark, options(folder, folder, "auto", false)));
         assertTrue(notDelta.getMessage().contains("not a Delta table"), notDelta.getMessage());
         assertNotEquals(0, r.sentences());
+    }
+
+    /**
+     * A Parquet part file that cannot be read (truncated) lands in the inbox with a good one: the run
+     * finishes, the good file's rows are annotated and the bad file has one error row (row -1, the whole
+     * file) naming it; once the file is replaced by a readable one, --retry-errors annotates its rows and
+     * drops the error row.
+     */
+    @Test
+    void anUnreadableParquetFileBecomesOneErrorRowAndIsRetriedOnceReadable() throws IOException {
+        Path in = tmp.resolve("corrupt-in");
+        Path table = tmp.resolve("corrupt-table");
+        Path staging = tmp.resolve("corrupt-staging");
+        List<String> docs = IncrementalCorpus.documents(60, 4);
+        spark.createDataFrame(docs.stream().map(t -> org.apache.spark.sql.RowFactory.create(t)).toList(),
+                new org.apache.spark.sql.types.StructType().add("text", "string"))
+                .coalesce(1).write().parquet(staging.toString());
+        Path part;
+        try (var files = java.nio.file.Files.list(staging)) {
+            part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.createDirectories(in);
+        java.nio.file.Files.copy(part, in.resolve("good.parquet"));
+        byte[] bytes = java.nio.file.Files.readAllBytes(part);
+        java.nio.file.Files.write(in.resolve("broken.parquet"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        IncrementalAnnotateJob.Result first = IncrementalAnnotateJob.run(spark, options(in, table, "auto", false));
+        assertEquals(5, first.documents(), "4 rows of good.parquet and one for broken.parquet");
+        Dataset<Row> rows = spark.read().format("delta").load(table.toString());
+        List<Row> errors = rows.filter(col("error").isNotNull()).select("id", "row", "error").collectAsList();
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("broken.parquet", errors.get(0).getString(0));
+        assertEquals(-1L, errors.get(0).getLong(1));
+        assertTrue(errors.get(0).getString(2).startsWith("cannot read Parquet file broken.parquet: "),
+                errors.get(0).getString(2));
+        assertEquals(4, rows.filter(col("error").isNull()).select("id").distinct().count());
+
+        java.nio.file.Files.copy(part, in.resolve("broken.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        IncrementalAnnotateJob.Result retried = IncrementalAnnotateJob.run(spark, options(in, table, "auto", true));
+        assertEquals(0, retried.documents(), "no new file");
+        rows = spark.read().format("delta").load(table.toString());
+        assertEquals(0, rows.filter(col("error").isNotNull()).count(), "the error row gave way");
+        assertEquals(8, rows.select("id").distinct().count(), "both files' rows, each once");
     }
 
     private static JsonNode readJson(Path file) {
