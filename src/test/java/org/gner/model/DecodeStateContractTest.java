@@ -97,6 +97,13 @@ class DecodeStateContractTest {
         return out;
     }
 
+    /** The first {@code kept} of {@code drafted}, then all of {@code next}. */
+    private static long[] keptThen(long[] drafted, int kept, long[] next) {
+        long[] out = Arrays.copyOf(drafted, kept + next.length);
+        System.arraycopy(next, 0, out, kept, next.length);
+        return out;
+    }
+
     private static NDArray column(NDManager m, long[][] tokens, int from, int to) {
         long[] flat = new long[tokens.length * (to - from)];
         for (int r = 0; r < tokens.length; r++) {
@@ -165,14 +172,10 @@ class DecodeStateContractTest {
             state.rollback(drop);
             NDArray after = state.forward(column(m, next, 0, 3)); // [rows, 3, vocab]
             for (int r = 0; r < rows; r++) {
-                long[] kept = Arrays.copyOf(drafted[r], 5 - drop[r]);
-                long[] continuation = new long[kept.length + 3];
-                System.arraycopy(kept, 0, continuation, 0, kept.length);
-                System.arraycopy(next[r], 0, continuation, kept.length, 3);
-                float[][] expected = a.uncached().logits(m, a.prompts().get(r), continuation);
+                int kept = 5 - drop[r];
+                float[][] expected = a.uncached().logits(m, a.prompts().get(r), keptThen(drafted[r], kept, next[r]));
                 for (int j = 0; j < 3; j++) {
-                    assertClose(expected[1 + kept.length + j], at(after, r, j), a + " row " + r + " after rollback, "
-                            + j);
+                    assertClose(expected[1 + kept + j], at(after, r, j), a + " row " + r + " after rollback, " + j);
                 }
             }
         }
@@ -195,10 +198,8 @@ class DecodeStateContractTest {
             NDArray after = state.forward(column(m, next, 0, 2)); // [4, 2, vocab]
             for (int i = 0; i < order.length; i++) {
                 int source = (int) order[i];
-                long[] continuation = new long[3 - drop[source] + 2];
-                System.arraycopy(drafted[source], 0, continuation, 0, 3 - drop[source]);
-                System.arraycopy(next[i], 0, continuation, 3 - drop[source], 2);
-                float[][] expected = a.uncached().logits(m, a.prompts().get(source), continuation);
+                float[][] expected = a.uncached().logits(m, a.prompts().get(source),
+                        keptThen(drafted[source], 3 - drop[source], next[i]));
                 for (int j = 0; j < 2; j++) {
                     assertClose(expected[1 + 3 - drop[source] + j], at(after, i, j), a + " row " + i + " (was "
                             + source + "), " + j);
