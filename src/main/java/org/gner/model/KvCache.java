@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 
 /**
  * The self-attention keys and values of every decoder layer for one batch being decoded (T5 and LLaMA
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * and values and reads back everything cached so far, then {@link #advance advances} every row. What the
  * first pass wrote (T5's start token, LLaMA's prompt) is the floor {@link #rollback} never goes below.
  */
-public final class KvCache implements AutoCloseable {
+public final class KvCache {
     /**
      * The buffers grow by this many positions, not by doubling: GNER outputs run to ~640 tokens and at
      * batch 32 x 4 beams a doubled buffer would hold ~40% unused memory (GBs); the extra copies cost well
@@ -36,7 +35,7 @@ public final class KvCache implements AutoCloseable {
     /** Positions the first pass wrote (every row alike), kept by every rollback; 0 before it. */
     private int floor;
 
-    /** An empty cache of {@code capacity} positions per row; its arrays live in {@code manager}. */
+    /** An empty cache of {@code capacity} positions per row; its arrays live (and are closed) in {@code manager}. */
     public KvCache(NDManager manager, int layerCount, int rows, int heads, int headDim, DataType dtype, int capacity) {
         if (layerCount < 1 || rows < 1 || heads < 1 || headDim < 1 || capacity < 1) {
             throw new IllegalArgumentException("a cache needs layers, rows, heads, a head size and a capacity: "
@@ -73,10 +72,6 @@ public final class KvCache implements AutoCloseable {
     /** Whether every row holds as many positions (one slice then serves every row). */
     public boolean uniform() {
         return RowLengths.uniform(lengths);
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     /** Makes room for a block of {@code n} positions after the longest row. */
@@ -206,20 +201,5 @@ public final class KvCache implements AutoCloseable {
             old.close();
         }
         lengths = newLengths;
-    }
-
-    @Override
-    public void close() {
-        for (NDArray layer : layers) {
-            if (layer != null) {
-                layer.close();
-            }
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "KvCache[" + layers.length + " layers, lengths " + Arrays.toString(lengths) + ", capacity " + capacity
-                + "]";
     }
 }

@@ -14,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * {@code annotate}'s input as rows {@code (id, text, error)} keyed by their position in the input:
@@ -130,30 +129,42 @@ final class AnnotateInput {
             String textColumn) {
         List<String> files = InputFiles.list(spark, input, "documents").stream()
                 .filter(f -> new Path(f).getName().endsWith(".parquet")).toList();
-        List<String> readable = new java.util.ArrayList<>();
-        List<Row> unreadable = new java.util.ArrayList<>();
-        for (String file : files) {
-            String problem = footerProblem(spark, file);
-            if (problem == null) {
-                readable.add(file);
-            } else {
-                String name = new Path(file).getName();
-                unreadable.add(RowFactory.create(name, null, "cannot read Parquet file " + name + ": " + problem));
-            }
-        }
-        if (readable.isEmpty() && unreadable.isEmpty()) {
+        if (files.isEmpty()) {
             throw new IllegalArgumentException("no .parquet files in " + input);
         }
+        ParquetFiles opened = ParquetFiles.open(spark, files);
+        List<Row> unreadable = opened.unreadable().entrySet().stream()
+                .map(e -> RowFactory.create(new Path(e.getKey()).getName(), null, e.getValue())).toList();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> rows = readable.isEmpty() ? jsc.emptyRDD()
-                : parquetRows(spark.read().parquet(readable.toArray(String[]::new)), input, idColumn, textColumn,
-                        files.size() > 1);
+        JavaRDD<Row> rows = opened.readable().isEmpty() ? jsc.emptyRDD()
+                : parquetRows(spark.read().parquet(opened.readable().toArray(String[]::new)), input, idColumn,
+                        textColumn, files.size() > 1);
         return rows.union(jsc.parallelize(unreadable, 1)).zipWithIndex()
                 .mapToPair(t -> new scala.Tuple2<>(t._2(), t._1()));
     }
 
+    /**
+     * Parquet files split by whether their footer opens: the readable ones in order, and per unreadable
+     * file (a truncated or corrupt part file) its error, {@code cannot read Parquet file <name>: <why>}.
+     */
+    record ParquetFiles(List<String> readable, java.util.Map<String, String> unreadable) {
+        static ParquetFiles open(SparkSession spark, List<String> files) {
+            List<String> readable = new java.util.ArrayList<>();
+            java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
+            for (String file : files) {
+                String problem = footerProblem(spark, file);
+                if (problem == null) {
+                    readable.add(file);
+                } else {
+                    unreadable.put(file, "cannot read Parquet file " + new Path(file).getName() + ": " + problem);
+                }
+            }
+            return new ParquetFiles(readable, unreadable);
+        }
+    }
+
     /** Why a Parquet file's footer cannot be read, or null when it can. */
-    static String footerProblem(SparkSession spark, String file) {
+    private static String footerProblem(SparkSession spark, String file) {
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
                 org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new Path(file), conf))) {
@@ -164,13 +175,19 @@ final class AnnotateInput {
         }
     }
 
-    private static JavaRDD<Row> parquetRows(Dataset<Row> df, String input, String idColumn, String textColumn,
-            boolean severalFiles) {
-        List<String> columns = Arrays.stream(df.schema().fields()).map(StructField::name).toList();
+    /** The columns of Parquet rows read from {@code input}, which must hold {@code textColumn}. */
+    static List<String> requireTextColumn(Dataset<Row> rows, String input, String textColumn) {
+        List<String> columns = List.of(rows.schema().fieldNames());
         if (!columns.contains(textColumn)) {
             throw new IllegalArgumentException(input + " has no text column '" + textColumn + "' (columns: "
                     + String.join(", ", columns) + "); choose one with --text-column");
         }
+        return columns;
+    }
+
+    private static JavaRDD<Row> parquetRows(Dataset<Row> df, String input, String idColumn, String textColumn,
+            boolean severalFiles) {
+        List<String> columns = requireTextColumn(df, input, textColumn);
         boolean hasId = columns.contains(idColumn);
         Dataset<Row> selected = df.select(hasId ? df.col(idColumn).cast("string")
                         : org.apache.spark.sql.functions.lit(null).cast("string"), df.col(textColumn).cast("string"),

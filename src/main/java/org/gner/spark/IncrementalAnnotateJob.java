@@ -87,23 +87,20 @@ public final class IncrementalAnnotateJob {
         String runId = UUID.randomUUID().toString();
         BatchWriter writer = new BatchWriter(spark, table, o, format, options.retryErrors(), runId,
                 model.spec(), model.loads());
-        Dataset<Row> stream = StreamedDocuments.stream(spark, o.input(), format, o.idColumn(), o.textColumn(),
-                options.maxFilesPerTrigger());
-        if (stream != null) {
-            try {
-                StreamingQuery query = stream.writeStream()
-                        .queryName("gner-annotate-incremental")
-                        .trigger(Trigger.AvailableNow())
-                        .option("checkpointLocation", new Path(o.output(), CHECKPOINT).toString())
-                        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) writer::write)
-                        .start();
-                query.awaitTermination();
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("the input stream did not start: " + e.getMessage(), e);
-            } catch (StreamingQueryException e) {
-                Throwable cause = e.cause() != null ? e.cause() : e;
-                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
-            }
+        Dataset<Row> stream = StreamedDocuments.stream(spark, o.input(), format, options.maxFilesPerTrigger());
+        try {
+            StreamingQuery query = stream.writeStream()
+                    .queryName("gner-annotate-incremental")
+                    .trigger(Trigger.AvailableNow())
+                    .option("checkpointLocation", new Path(o.output(), CHECKPOINT).toString())
+                    .foreachBatch((VoidFunction2<Dataset<Row>, Long>) writer::write)
+                    .start();
+            query.awaitTermination();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the input stream did not start: " + e.getMessage(), e);
+        } catch (StreamingQueryException e) {
+            Throwable cause = e.cause() != null ? e.cause() : e;
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
         }
         if (options.retryErrors()) {
             writer.retryErrors();

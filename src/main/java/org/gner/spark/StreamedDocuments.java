@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +22,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -80,8 +78,7 @@ final class StreamedDocuments {
      * Parquet files are opened by {@link #documents}, so that a file that cannot be read (a truncated part
      * file) becomes one error document instead of failing the stream.
      */
-    static Dataset<Row> stream(SparkSession spark, String folder, String format, String idColumn, String textColumn,
-            int maxFilesPerTrigger) {
+    static Dataset<Row> stream(SparkSession spark, String folder, String format, int maxFilesPerTrigger) {
         var reader = spark.readStream();
         if (maxFilesPerTrigger > 0) {
             reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
@@ -103,28 +100,17 @@ final class StreamedDocuments {
      */
     private static Dataset<Row> parquetDocuments(SparkSession spark, List<String> files, String idColumn,
             String textColumn) {
-        List<String> readable = new ArrayList<>();
-        List<Row> unreadable = new ArrayList<>();
-        for (String file : files) {
-            String problem = AnnotateInput.footerProblem(spark, file);
-            if (problem == null) {
-                readable.add(file);
-            } else {
-                String name = new Path(file).getName();
-                unreadable.add(RowFactory.create(name, null, "cannot read Parquet file " + name + ": " + problem,
-                        file, WHOLE_FILE, null));
-            }
-        }
+        AnnotateInput.ParquetFiles opened = AnnotateInput.ParquetFiles.open(spark, files);
+        List<String> readable = opened.readable();
+        List<Row> unreadable = opened.unreadable().entrySet().stream()
+                .map(e -> RowFactory.create(new Path(e.getKey()).getName(), null, e.getValue(), e.getKey(), WHOLE_FILE,
+                        null)).toList();
         Dataset<Row> errors = spark.createDataFrame(unreadable, SCHEMA);
         if (readable.isEmpty()) {
             return errors;
         }
         Dataset<Row> rows = spark.read().parquet(readable.toArray(String[]::new));
-        List<String> columns = List.of(rows.schema().fieldNames());
-        if (!columns.contains(textColumn)) {
-            throw new IllegalArgumentException(String.join(", ", readable) + " have no text column '" + textColumn
-                    + "' (columns: " + String.join(", ", columns) + "); choose one with --text-column");
-        }
+        AnnotateInput.requireTextColumn(rows, String.join(", ", readable), textColumn);
         // every document names its file as the listing did, whatever form Parquet's file metadata takes
         java.util.HashMap<String, String> listed = new java.util.HashMap<>();
         readable.forEach(f -> listed.put(new Path(f).toUri().getPath(), f));
